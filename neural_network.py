@@ -1,0 +1,685 @@
+"""The mathematics of an L-layer binary classifier, in plain NumPy.
+
+The network is ``[LINEAR -> (BATCHNORM) -> RELU -> (DROPOUT)] * (L-1) -> LINEAR -> SIGMOID``.
+Every step is a pair of functions in the style ``*_forward`` / ``*_backward``: the forward step
+returns its output and a *cache* of what the backward step needs, and the backward step turns the
+gradient of its output into the gradients of its input and of its parameters.
+
+Conventions
+-----------
+* ``X`` has shape ``(n_x, m)``: one column per example. ``Y`` has shape ``(1, m)`` with 0/1 labels.
+* ``layers_dims = [n_0, n_1, ..., n_L]`` with ``n_0 = n_x`` and ``n_L = 1``.
+* ``parameters`` is a plain dict. Layer ``l`` has ``W{l}: (n_l, n_{l-1})`` and either
+  ``b{l}: (n_l, 1)`` or, with batch normalisation, ``gamma{l}, beta{l}: (n_l, 1)`` plus the
+  inference statistics ``running_mean{l}, running_var{l}: (n_l, 1)``. The trainable keys are
+  ``W``, ``b``, ``gamma`` and ``beta``; the running statistics are not trained.
+* ``grads`` has the same trainable keys with a ``d`` prefix: ``dW1``, ``db1``, ``dgamma1``, ...
+* Gradients of activations (``dA``, ``dZ``) are taken of the *summed* loss
+  ``m * J = sum_i L(a_i, y_i)``, so that the output layer starts from the clean ``dZ_L = A_L - Y``;
+  parameter gradients divide by ``m`` once, which makes them gradients of the mean cost ``J``.
+
+No function here keeps state or modifies its arguments: the same call gives the same result.
+"""
+
+import re
+
+import numpy as np
+
+TRAINABLE = ("W", "b", "gamma", "beta")
+RUNNING = ("running_mean", "running_var")
+BN_MOMENTUM = 0.9
+BN_EPSILON = 1e-5
+
+_KEY = re.compile(r"^(W|b|gamma|beta|running_mean|running_var)([1-9][0-9]*)$")
+
+
+# --------------------------------------------------------------------------------------------
+# Input validation. Public functions check their inputs once; model() in neural_net_optimized
+# checks them once before training and then calls these functions with check_input=False.
+# --------------------------------------------------------------------------------------------
+
+
+def check_layers_dims(layers_dims):
+    """Validate ``layers_dims = [n_0, ..., n_L]``: at least two positive integers, ``n_L = 1``."""
+    if isinstance(layers_dims, (str, bytes)) or not hasattr(layers_dims, "__len__"):
+        raise TypeError(f"layers_dims must be a list of layer sizes, got {type(layers_dims)}")
+    if len(layers_dims) < 2:
+        raise ValueError(
+            f"layers_dims must have at least 2 entries [n_x, ..., 1], got {list(layers_dims)}"
+        )
+    for i, n in enumerate(layers_dims):
+        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
+            raise TypeError(f"layers_dims[{i}] must be an integer, got {n!r} ({type(n).__name__})")
+        if n < 1:
+            raise ValueError(f"layers_dims[{i}] must be a positive layer size, got {n}")
+    if layers_dims[-1] != 1:
+        raise ValueError(
+            f"layers_dims[-1] must be 1 (a single sigmoid output unit), got {layers_dims[-1]}"
+        )
+    return [int(n) for n in layers_dims]
+
+
+def check_X(X, n_x=None, name="X"):
+    """Return ``X`` as a floating ``(n_x, m)`` array, or raise naming what is wrong.
+
+    Integer inputs (such as raw pixels) are converted to float64; floating inputs keep their
+    dtype, so a float32 ``X`` keeps the whole computation in float32.
+    """
+    X = np.asarray(X)
+    if X.dtype == object or not (np.issubdtype(X.dtype, np.floating) or X.dtype.kind in "iub"):
+        raise TypeError(f"{name} must be a numeric array, got dtype {X.dtype}")
+    if X.ndim != 2:
+        raise ValueError(
+            f"{name} must be 2-D with shape (n_x, m), one column per example; got shape {X.shape}"
+        )
+    if n_x is not None and X.shape[0] != n_x:
+        raise ValueError(
+            f"{name} has {X.shape[0]} rows but the network expects n_x = {n_x} input features "
+            f"(layers_dims[0], the number of columns of W1); {name} must have shape (n_x, m)"
+        )
+    if X.shape[1] < 1:
+        raise ValueError(f"{name} must contain at least one example (column), got shape {X.shape}")
+    if not np.issubdtype(X.dtype, np.floating):
+        X = X.astype(np.float64)
+    if not np.isfinite(X).all():
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return X
+
+
+def check_Y(Y, m=None, name="Y", dtype=np.float64):
+    """Return ``Y`` as a ``(1, m)`` array of 0/1 values in ``dtype``, or raise."""
+    Y = np.asarray(Y)
+    if Y.ndim != 2 or Y.shape[0] != 1:
+        raise ValueError(f"{name} must have shape (1, m) with one label per column, got {Y.shape}")
+    if m is not None and Y.shape[1] != m:
+        raise ValueError(
+            f"{name} has {Y.shape[1]} labels but there are m = {m} examples (columns of X)"
+        )
+    if Y.dtype == object or not np.isin(Y, (0, 1)).all():
+        raise ValueError(f"{name} must contain only the labels 0 and 1")
+    return Y.astype(dtype, copy=False)
+
+
+def check_keep_prob(keep_prob):
+    """Validate the dropout keep probability, ``0 < keep_prob <= 1``."""
+    if not isinstance(keep_prob, (int, float, np.number)) or isinstance(keep_prob, bool):
+        raise TypeError(f"keep_prob must be a number in (0, 1], got {keep_prob!r}")
+    if not 0.0 < keep_prob <= 1.0:
+        raise ValueError(f"keep_prob must be in (0, 1] (1 means no dropout), got {keep_prob}")
+    return float(keep_prob)
+
+
+def check_lambd(lambd):
+    """Validate the L2 regularisation strength, ``lambd >= 0``."""
+    if not isinstance(lambd, (int, float, np.number)) or isinstance(lambd, bool):
+        raise TypeError(f"lambd must be a non-negative number, got {lambd!r}")
+    if not (lambd >= 0.0 and np.isfinite(lambd)):
+        raise ValueError(f"lambd must be a finite number >= 0 (0 means no L2), got {lambd}")
+    return float(lambd)
+
+
+def network_depth(parameters):
+    """The number of layers ``L``: the largest layer index among the keys of ``parameters``."""
+    return max(int(match.group(2)) for key in parameters if (match := _KEY.match(key)))
+
+
+def uses_batchnorm(parameters, layer):
+    """True when ``layer`` is batch-normalised: it has ``gamma{layer}`` instead of ``b{layer}``."""
+    return f"gamma{layer}" in parameters
+
+
+def check_parameters(parameters):
+    """Check that ``parameters`` describes a complete network and return its ``layers_dims``.
+
+    Every layer ``1..L`` needs ``W``; a plain layer needs ``b``; a batch-normalised hidden layer
+    needs ``gamma``, ``beta``, ``running_mean`` and ``running_var`` and no ``b``; the output
+    layer ``L`` is plain and ``W{L}`` has one row. Shapes must chain: ``W{l}: (n_l, n_{l-1})``.
+    """
+    if not isinstance(parameters, dict):
+        raise TypeError(f"parameters must be a dict of arrays, got {type(parameters).__name__}")
+    if not any(_KEY.match(key) for key in parameters):
+        raise ValueError("parameters has no layer keys such as 'W1', 'b1'")
+    L = network_depth(parameters)
+    dims = []
+    for layer in range(1, L + 1):
+        W = parameters.get(f"W{layer}")
+        if W is None:
+            raise ValueError(f"parameters is missing 'W{layer}' (the network has L = {L} layers)")
+        W = np.asarray(W)
+        if W.ndim != 2:
+            raise ValueError(f"parameters['W{layer}'] must be 2-D (n_l, n_l-1), got {W.shape}")
+        if layer > 1 and W.shape[1] != dims[-1]:
+            raise ValueError(
+                f"parameters['W{layer}'] has shape {W.shape} but layer {layer - 1} has "
+                f"{dims[-1]} units: expected ({W.shape[0]}, {dims[-1]})"
+            )
+        if layer == 1:
+            dims.append(W.shape[1])
+        n = W.shape[0]
+        dims.append(n)
+        if uses_batchnorm(parameters, layer):
+            if layer == L:
+                raise ValueError(f"the output layer {L} cannot use batch norm (found 'gamma{L}')")
+            if f"b{layer}" in parameters:
+                raise ValueError(
+                    f"layer {layer} has both 'b{layer}' and 'gamma{layer}': a batch-norm layer "
+                    "has no bias (its mean subtraction cancels b; beta replaces it)"
+                )
+            needed = ("gamma", "beta", "running_mean", "running_var")
+        else:
+            needed = ("b",)
+        for name in needed:
+            key = f"{name}{layer}"
+            if key not in parameters:
+                raise ValueError(f"parameters is missing '{key}' needed by layer {layer}")
+            if np.shape(parameters[key]) != (n, 1):
+                raise ValueError(
+                    f"parameters['{key}'] must have shape ({n}, 1), got {np.shape(parameters[key])}"
+                )
+    if dims[-1] != 1:
+        raise ValueError(
+            f"the output layer W{L} must have one row (one sigmoid unit), got {dims[-1]}"
+        )
+    return dims
+
+
+def _as_generator(rng):
+    """Accept a ``numpy.random.Generator``, a seed, or None (fresh entropy)."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    return np.random.default_rng(rng)
+
+
+# --------------------------------------------------------------------------------------------
+# Initialisation
+# --------------------------------------------------------------------------------------------
+
+
+def initialize_parameters_he(layers_dims, seed=0, batch_norm=False, dtype=np.float64):
+    """He initialisation: ``W{l} ~ N(0, 2 / n_{l-1})``, ``b{l} = 0``.
+
+    The variance ``2 / n_{l-1}`` keeps the variance of the activations roughly constant from layer
+    to layer for ReLU units, which zero half of their inputs (He et al., 2015).
+
+    With ``batch_norm=True`` each hidden layer gets ``gamma{l} = 1``, ``beta{l} = 0`` and the
+    running statistics ``running_mean{l} = 0``, ``running_var{l} = 1`` instead of ``b{l}``; the
+    output layer always keeps ``W{L}, b{L}``.
+
+    Args:
+        layers_dims: ``[n_0, n_1, ..., n_L]`` with ``n_L = 1``.
+        seed: seed (or ``numpy.random.Generator``) for the weights.
+        batch_norm: whether hidden layers use batch normalisation.
+        dtype: floating dtype of every array (float64 or float32). The weights are drawn in
+            float64 and rounded, so a float32 network starts at the float64 one, rounded.
+
+    Returns:
+        parameters: ``W{l}: (n_l, n_{l-1})`` and ``b{l}: (n_l, 1)`` or the batch-norm keys.
+    """
+    layers_dims = check_layers_dims(layers_dims)
+    dtype = np.dtype(dtype)
+    if not np.issubdtype(dtype, np.floating):
+        raise TypeError(f"dtype must be a floating dtype such as np.float64, got {dtype}")
+    rng = _as_generator(seed)
+    L = len(layers_dims) - 1
+    parameters = {}
+    for layer in range(1, L + 1):
+        n_prev, n = layers_dims[layer - 1], layers_dims[layer]
+        W = rng.standard_normal((n, n_prev)) * np.sqrt(2.0 / n_prev)
+        parameters[f"W{layer}"] = W.astype(dtype)
+        if batch_norm and layer < L:
+            parameters[f"gamma{layer}"] = np.ones((n, 1), dtype)
+            parameters[f"beta{layer}"] = np.zeros((n, 1), dtype)
+            parameters[f"running_mean{layer}"] = np.zeros((n, 1), dtype)
+            parameters[f"running_var{layer}"] = np.ones((n, 1), dtype)
+        else:
+            parameters[f"b{layer}"] = np.zeros((n, 1), dtype)
+    return parameters
+
+
+# --------------------------------------------------------------------------------------------
+# The steps of one layer, each a forward/backward pair
+# --------------------------------------------------------------------------------------------
+
+
+def linear_forward(A_prev, W, b=None):
+    """``Z = W A_prev + b``.
+
+    Args:
+        A_prev: ``(n_{l-1}, m)`` activations of the previous layer (or ``X``).
+        W: ``(n_l, n_{l-1})``.
+        b: ``(n_l, 1)``, or None for a batch-normalised layer, whose beta plays the role of b.
+
+    Returns:
+        Z: ``(n_l, m)``; cache: ``(A_prev, W, b)``, kept by reference, not copied.
+    """
+    Z = W @ A_prev
+    if b is not None:
+        Z += b
+    return Z, (A_prev, W, b)
+
+
+def linear_backward(dZ, cache, lambd=0.0, compute_dA_prev=True):
+    """Gradients of ``Z = W A_prev + b``, with the L2 term of the cost.
+
+    ``dW = (dZ A_prev^T + lambd W) / m``, ``db = sum_i dZ[:, i] / m``, ``dA_prev = W^T dZ``.
+    The ``lambd W / m`` term is the derivative of ``lambd / (2m) * ||W||_F^2``.
+
+    Args:
+        dZ: ``(n_l, m)`` gradient of the summed loss with respect to ``Z``.
+        cache: ``(A_prev, W, b)`` from :func:`linear_forward`.
+        lambd: L2 strength.
+        compute_dA_prev: False for the first layer, where ``dA_prev`` would be the gradient with
+            respect to ``X``: nobody needs it, and ``W1^T dZ1`` is the largest product of the pass.
+
+    Returns:
+        dA_prev: ``(n_{l-1}, m)`` or None; dW: ``(n_l, n_{l-1})``; db: ``(n_l, 1)`` or None.
+    """
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    dW = dZ @ A_prev.T
+    if lambd:
+        dW += lambd * W
+    dW *= 1.0 / m
+    db = dZ.sum(axis=1, keepdims=True) * (1.0 / m) if b is not None else None
+    dA_prev = W.T @ dZ if compute_dA_prev else None
+    return dA_prev, dW, db
+
+
+def sigmoid(Z):
+    """``sigma(z) = 1 / (1 + exp(-z))``, computed without overflow.
+
+    ``exp`` only ever sees ``-|z| <= 0``: for ``z >= 0`` we use ``1 / (1 + e^{-z})`` and for
+    ``z < 0`` the equal ``e^{z} / (1 + e^{z})``, so no ``RuntimeWarning`` for large ``|z|``.
+    """
+    e = np.exp(-np.abs(Z))
+    return np.where(Z >= 0, 1.0, e) / (1.0 + e)
+
+
+def relu_forward(Z):
+    """``A = max(0, Z)``; the cache is ``Z`` (its sign is what the backward step needs)."""
+    return np.maximum(Z, 0), Z
+
+
+def relu_backward(dA, Z):
+    """``dZ = dA * 1[Z > 0]``."""
+    return np.where(Z > 0, dA, 0)
+
+
+def dropout_forward(A, keep_prob, rng):
+    """Inverted dropout: ``A_drop = A * D / keep_prob`` with ``D ~ Bernoulli(keep_prob)``.
+
+    Dividing by ``keep_prob`` keeps the expected activation unchanged, ``E[A_drop] = A``, so the
+    next layer sees activations of the same scale in training and at inference, where dropout is
+    simply switched off and nothing needs rescaling.
+
+    Returns:
+        A_drop: same shape as ``A``; mask: ``D / keep_prob``, the factor the backward step reuses.
+    """
+    mask = (rng.random(A.shape, dtype=A.dtype) < keep_prob) * A.dtype.type(1.0 / keep_prob)
+    return A * mask, mask
+
+
+def dropout_backward(dA_drop, mask):
+    """``dA = dA_drop * D / keep_prob``: the dropped units pass no gradient back."""
+    return dA_drop * mask
+
+
+def batchnorm_forward(
+    Z,
+    gamma,
+    beta,
+    running_mean,
+    running_var,
+    training=True,
+    momentum=BN_MOMENTUM,
+    epsilon=BN_EPSILON,
+):
+    """Batch normalisation: normalise each unit over the batch, then scale and shift.
+
+    ``mu = mean_i Z[:, i]``, ``var = mean_i (Z[:, i] - mu)^2`` (the biased 1/m variance),
+    ``Z_hat = (Z - mu) / sqrt(var + epsilon)``, ``Z_tilde = gamma * Z_hat + beta``.
+
+    In training mode ``mu`` and ``var`` come from the batch, and the running statistics move
+    towards them: ``running = momentum * running + (1 - momentum) * batch``. In inference mode
+    the running statistics replace the batch ones, so an example's output does not depend on the
+    other examples it is predicted with.
+
+    Args:
+        Z: ``(n_l, m)`` pre-activations ``W A_prev`` (no bias: the mean subtraction would cancel
+            any constant added to a unit, so ``beta`` is the layer's only offset).
+        gamma, beta, running_mean, running_var: ``(n_l, 1)``.
+
+    Returns:
+        Z_tilde: ``(n_l, m)``; cache for :func:`batchnorm_backward`;
+        ``(new_running_mean, new_running_var)``: each ``(n_l, 1)``, new arrays in training mode,
+        the given ones in inference mode.
+    """
+    if training:
+        mu = Z.mean(axis=1, keepdims=True)
+        Z_centered = Z - mu
+        var = np.mean(np.square(Z_centered), axis=1, keepdims=True)
+        running = (
+            momentum * running_mean + (1.0 - momentum) * mu,
+            momentum * running_var + (1.0 - momentum) * var,
+        )
+    else:
+        Z_centered = Z - running_mean
+        var = running_var
+        running = (running_mean, running_var)
+    inv_std = 1.0 / np.sqrt(var + epsilon)
+    Z_hat = Z_centered * inv_std
+    Z_tilde = gamma * Z_hat + beta
+    return Z_tilde, (Z_hat, gamma, inv_std), running
+
+
+def batchnorm_backward(dZ_tilde, cache):
+    """Gradients of training-mode batch normalisation, through the batch mean and variance.
+
+    With ``g = dZ_tilde`` (gradient of the summed loss) and ``Z_hat`` from the forward step,
+    ``dZ = gamma / sqrt(var + eps) * (g - mean_i(g) - Z_hat * mean_i(g * Z_hat))``: the two
+    subtracted means are the paths through ``mu`` and ``var``, which depend on every example.
+    ``dgamma = sum_i(g * Z_hat) / m`` and ``dbeta = sum_i(g) / m`` are gradients of the mean cost.
+
+    Returns:
+        dZ: ``(n_l, m)``; dgamma, dbeta: ``(n_l, 1)``.
+    """
+    Z_hat, gamma, inv_std = cache
+    m = dZ_tilde.shape[1]
+    sum_g = dZ_tilde.sum(axis=1, keepdims=True)
+    sum_g_zhat = np.sum(dZ_tilde * Z_hat, axis=1, keepdims=True)
+    dZ = (gamma * inv_std) * (dZ_tilde - (sum_g + Z_hat * sum_g_zhat) * (1.0 / m))
+    return dZ, sum_g_zhat * (1.0 / m), sum_g * (1.0 / m)
+
+
+# --------------------------------------------------------------------------------------------
+# The whole network
+# --------------------------------------------------------------------------------------------
+
+
+def forward_propagation(
+    X,
+    parameters,
+    keep_prob=1.0,
+    training=True,
+    rng=None,
+    *,
+    bn_momentum=BN_MOMENTUM,
+    bn_epsilon=BN_EPSILON,
+    check_input=True,
+):
+    """Forward pass: ``[LINEAR -> (BATCHNORM) -> RELU -> (DROPOUT)] * (L-1) -> LINEAR -> SIGMOID``.
+
+    Args:
+        X: ``(n_x, m)`` inputs, one column per example.
+        parameters: the network (see the module docstring).
+        keep_prob: probability of keeping a hidden unit in inverted dropout; dropout is applied to
+            hidden activations only (never to ``X`` or the output), and only when ``training``.
+        training: True for a training step (batch statistics, dropout); False for inference
+            (running statistics, no dropout).
+        rng: ``numpy.random.Generator`` or seed for the dropout masks; None draws fresh entropy.
+            Pass a seeded generator for reproducible masks.
+        bn_momentum: weight of the old running statistics in their update.
+        bn_epsilon: added to the variance before the square root.
+        check_input: validate ``X``, ``parameters`` and ``keep_prob`` (model() does it once up
+            front and then skips it).
+
+    Returns:
+        AL: ``(1, m)`` output probabilities ``sigma(Z_L)``.
+        caches: a dict with ``"layers"``, one cache per layer for :func:`backward_propagation`,
+            ``"keep_prob"``, and ``"running_stats"``: the **updated running statistics**
+            ``{"running_mean1": ..., "running_var1": ...}`` of every batch-norm layer (empty in
+            inference mode). ``parameters`` itself is never modified: the new statistics come
+            back only here, and ``{**parameters, **caches["running_stats"]}`` applies them.
+    """
+    if check_input:
+        dims = check_parameters(parameters)
+        X = check_X(X, n_x=dims[0])
+        keep_prob = check_keep_prob(keep_prob)
+    dropout = training and keep_prob < 1.0
+    if dropout:
+        rng = _as_generator(rng)
+    L = network_depth(parameters)
+    layer_caches = []
+    running_stats = {}
+    A = X
+    for layer in range(1, L):
+        bn = uses_batchnorm(parameters, layer)
+        Z, linear_cache = linear_forward(A, parameters[f"W{layer}"], parameters.get(f"b{layer}"))
+        bn_cache = None
+        if bn:
+            Z, bn_cache, (mean, var) = batchnorm_forward(
+                Z,
+                parameters[f"gamma{layer}"],
+                parameters[f"beta{layer}"],
+                parameters[f"running_mean{layer}"],
+                parameters[f"running_var{layer}"],
+                training=training,
+                momentum=bn_momentum,
+                epsilon=bn_epsilon,
+            )
+            if training:
+                running_stats[f"running_mean{layer}"] = mean
+                running_stats[f"running_var{layer}"] = var
+        A, relu_cache = relu_forward(Z)
+        mask = None
+        if dropout:
+            A, mask = dropout_forward(A, keep_prob, rng)
+        layer_caches.append(
+            {"linear": linear_cache, "batchnorm": bn_cache, "relu": relu_cache, "dropout": mask}
+        )
+    ZL, linear_cache = linear_forward(A, parameters[f"W{L}"], parameters[f"b{L}"])
+    AL = sigmoid(ZL)
+    layer_caches.append({"linear": linear_cache})
+    caches = {
+        "layers": layer_caches,
+        "keep_prob": keep_prob if dropout else 1.0,
+        "running_stats": running_stats,
+    }
+    return AL, caches
+
+
+def compute_cost(AL, Y, parameters=None, lambd=0.0, *, check_input=True):
+    """Binary cross-entropy with L2 regularisation.
+
+    ``J = -1/m sum_i [y_i log a_i + (1 - y_i) log(1 - a_i)] + lambd / (2m) sum_l ||W_l||_F^2``.
+
+    Only the weight matrices are penalised: ``b``, ``gamma`` and ``beta`` are few and shrinking
+    them does not make the function smoother. ``AL`` is clipped to ``[eps, 1 - eps]`` (machine
+    epsilon of its dtype) so that a saturated wrong prediction costs a large finite amount
+    instead of ``inf``, without warnings.
+
+    Args:
+        AL: ``(1, m)`` probabilities; Y: ``(1, m)`` 0/1 labels.
+        parameters: needed when ``lambd > 0``.
+
+    Returns:
+        cost: a Python float.
+    """
+    if check_input:
+        AL = np.asarray(AL)
+        if AL.ndim != 2 or AL.shape[0] != 1:
+            raise ValueError(f"AL must have shape (1, m), got {AL.shape}")
+        Y = check_Y(Y, m=AL.shape[1])
+        lambd = check_lambd(lambd)
+        if lambd and parameters is None:
+            raise ValueError("compute_cost needs parameters when lambd > 0 (for the L2 term)")
+    m = AL.shape[1]
+    eps = np.finfo(AL.dtype).eps if np.issubdtype(AL.dtype, np.floating) else 1e-15
+    AL = np.clip(AL, eps, 1.0 - eps)
+    cross_entropy = -np.sum(np.where(Y > 0.5, np.log(AL), np.log1p(-AL))) / m
+    if not lambd:
+        return float(cross_entropy)
+    L = network_depth(parameters)
+    weights = (parameters[f"W{layer}"] for layer in range(1, L + 1))
+    squared_norms = sum(float(np.vdot(W, W)) for W in weights)
+    return float(cross_entropy) + lambd / (2.0 * m) * squared_norms
+
+
+def backward_propagation(AL, Y, caches, lambd=0.0, keep_prob=1.0, *, check_input=True):
+    """Backward pass: the gradient of the cost with respect to every trainable parameter.
+
+    For a sigmoid output with cross-entropy the two derivatives combine into ``dZ_L = A_L - Y``,
+    which is exact and finite even where ``A_L`` is exactly 0 or 1. Each hidden layer then applies
+    the backward steps of its forward steps in reverse order, dropout with the forward pass's own
+    mask. L2 adds ``lambd / m * W`` to each ``dW``.
+
+    Args:
+        AL: ``(1, m)`` output of :func:`forward_propagation`; Y: ``(1, m)`` labels.
+        caches: from the same :func:`forward_propagation` call.
+        lambd: L2 strength (the same as in :func:`compute_cost`).
+        keep_prob: the forward pass's keep probability (checked against the caches).
+
+    Returns:
+        grads: ``dW{l}`` and ``db{l}`` or ``dgamma{l}``, ``dbeta{l}``, shaped like the parameters.
+        No gradient with respect to ``X`` is computed.
+    """
+    if check_input:
+        AL = np.asarray(AL)
+        if AL.ndim != 2 or AL.shape[0] != 1:
+            raise ValueError(f"AL must have shape (1, m), got {AL.shape}")
+        Y = check_Y(Y, m=AL.shape[1], dtype=AL.dtype)
+        lambd = check_lambd(lambd)
+        keep_prob = check_keep_prob(keep_prob)
+        if not isinstance(caches, dict) or "layers" not in caches:
+            raise TypeError("caches must be the dict returned by forward_propagation")
+        if caches["keep_prob"] < 1.0 and keep_prob != caches["keep_prob"]:
+            raise ValueError(
+                f"keep_prob={keep_prob} differs from the forward pass's {caches['keep_prob']}: "
+                "the backward pass must reuse the forward pass's dropout"
+            )
+    layer_caches = caches["layers"]
+    L = len(layer_caches)
+    grads = {}
+    dZ = AL - Y
+    dA, grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(
+        dZ, layer_caches[-1]["linear"], lambd, compute_dA_prev=L > 1
+    )
+    for layer in range(L - 1, 0, -1):
+        cache = layer_caches[layer - 1]
+        if cache["dropout"] is not None:
+            dA = dropout_backward(dA, cache["dropout"])
+        dZ = relu_backward(dA, cache["relu"])
+        if cache["batchnorm"] is not None:
+            dZ, grads[f"dgamma{layer}"], grads[f"dbeta{layer}"] = batchnorm_backward(
+                dZ, cache["batchnorm"]
+            )
+        dA, grads[f"dW{layer}"], db = linear_backward(
+            dZ, cache["linear"], lambd, compute_dA_prev=layer > 1
+        )
+        if db is not None:
+            grads[f"db{layer}"] = db
+    return grads
+
+
+# --------------------------------------------------------------------------------------------
+# Inference
+# --------------------------------------------------------------------------------------------
+
+
+def predict_proba(X, parameters, *, check_input=True):
+    """``P(y = 1 | x)`` for each column of ``X``: the inference-mode forward pass, ``(1, m)``."""
+    AL, _ = forward_propagation(X, parameters, training=False, check_input=check_input)
+    return AL
+
+
+def predict(X, parameters, threshold=0.5, *, check_input=True):
+    """0/1 predictions ``1[P(y = 1 | x) > threshold]`` as a ``(1, m)`` integer array.
+
+    Batch-norm layers use their running statistics, so each example is predicted the same way
+    alone or inside a batch.
+    """
+    return (predict_proba(X, parameters, check_input=check_input) > threshold).astype(np.int64)
+
+
+# --------------------------------------------------------------------------------------------
+# Gradient checking
+# --------------------------------------------------------------------------------------------
+
+
+def trainable_keys(parameters):
+    """The keys of the trainable arrays (``W``, ``b``, ``gamma``, ``beta``), layer by layer."""
+    L = network_depth(parameters)
+    return [
+        f"{name}{layer}"
+        for layer in range(1, L + 1)
+        for name in TRAINABLE
+        if f"{name}{layer}" in parameters
+    ]
+
+
+def gradient_check(
+    X,
+    Y,
+    parameters,
+    *,
+    lambd=0.0,
+    keep_prob=1.0,
+    seed=0,
+    epsilon=1e-6,
+    bn_epsilon=BN_EPSILON,
+    max_entries=None,
+    return_gradients=False,
+):
+    """Compare backpropagation with central differences of the cost.
+
+    For each checked entry ``theta`` of every trainable array,
+    ``g_num = (J(theta + epsilon) - J(theta - epsilon)) / (2 epsilon)``, and the result is
+    ``||g - g_num|| / (||g|| + ||g_num||)`` over all checked entries. Below about 1e-7 (float64)
+    the backward pass is right; an error in a derivative typically gives 1e-3 or more.
+
+    The cost is evaluated in training mode (batch statistics). Every evaluation draws its dropout
+    masks from a new generator seeded with ``seed``, so all evaluations see the same mask and the
+    cost is a deterministic function of the parameters.
+
+    Args:
+        X: ``(n_x, m)``; Y: ``(1, m)``; parameters: the network at which to check.
+        lambd, keep_prob, bn_epsilon: as in training.
+        epsilon: the finite-difference step.
+        max_entries: check at most this many randomly chosen entries of each array (None: all),
+            to make a check of a large network (``W1`` of the cat network has 245,760 entries)
+            affordable.
+        return_gradients: also return the two gradient vectors.
+
+    Returns:
+        relative error (float), or ``(error, g, g_num)`` with ``return_gradients``.
+    """
+    dims = check_parameters(parameters)
+    X = check_X(X, n_x=dims[0])
+    Y = check_Y(Y, m=X.shape[1], dtype=X.dtype)
+    lambd = check_lambd(lambd)
+    keep_prob = check_keep_prob(keep_prob)
+
+    def cost(params):
+        rng = np.random.default_rng(seed)
+        AL, caches = forward_propagation(
+            X, params, keep_prob, rng=rng, bn_epsilon=bn_epsilon, check_input=False
+        )
+        return compute_cost(AL, Y, params, lambd, check_input=False), AL, caches
+
+    _, AL, caches = cost(parameters)
+    grads = backward_propagation(AL, Y, caches, lambd, keep_prob, check_input=False)
+
+    pick = np.random.default_rng(seed)
+    analytic, numeric = [], []
+    for key in trainable_keys(parameters):
+        size = parameters[key].size
+        entries = np.arange(size)
+        if max_entries is not None and size > max_entries:
+            entries = np.sort(pick.choice(size, max_entries, replace=False))
+        perturbed = np.array(parameters[key])
+        flat = perturbed.reshape(-1)
+        params = {**parameters, key: perturbed}
+        for i in entries:
+            original = flat[i]
+            flat[i] = original + epsilon
+            cost_plus = cost(params)[0]
+            flat[i] = original - epsilon
+            cost_minus = cost(params)[0]
+            flat[i] = original
+            numeric.append((cost_plus - cost_minus) / (2.0 * epsilon))
+        analytic.append(grads[f"d{key}"].reshape(-1)[entries])
+    g = np.concatenate(analytic).astype(np.float64)
+    g_num = np.array(numeric)
+    denominator = np.linalg.norm(g) + np.linalg.norm(g_num)
+    error = float(np.linalg.norm(g - g_num) / denominator) if denominator > 0 else 0.0
+    return (error, g, g_num) if return_gradients else error
