@@ -157,13 +157,15 @@ def check_parameters(parameters):
             dims.append(W.shape[1])
         n = W.shape[0]
         dims.append(n)
-        if uses_batchnorm(parameters, layer):
+        bn_keys = [f"{name}{layer}" for name in ("gamma", "beta", *RUNNING)]
+        found = [key for key in bn_keys if key in parameters]
+        if found:
             if layer == L:
-                raise ValueError(f"the output layer {L} cannot use batch norm (found 'gamma{L}')")
+                raise ValueError(f"the output layer {L} cannot use batch norm (found {found})")
             if f"b{layer}" in parameters:
                 raise ValueError(
-                    f"layer {layer} has both 'b{layer}' and 'gamma{layer}': a batch-norm layer "
-                    "has no bias (its mean subtraction cancels b; beta replaces it)"
+                    f"layer {layer} has both 'b{layer}' and batch-norm keys {found}: a batch-norm "
+                    "layer has no bias (its mean subtraction cancels b; beta replaces it)"
                 )
             needed = ("gamma", "beta", "running_mean", "running_var")
         else:
@@ -472,7 +474,7 @@ def forward_propagation(
     layer_caches.append({"linear": linear_cache})
     caches = {
         "layers": layer_caches,
-        "keep_prob": keep_prob if dropout else 1.0,
+        "keep_prob": keep_prob if training else 1.0,
         "running_stats": running_stats,
     }
     return AL, caches
@@ -542,10 +544,10 @@ def backward_propagation(AL, Y, caches, lambd=0.0, keep_prob=1.0, *, check_input
         keep_prob = check_keep_prob(keep_prob)
         if not isinstance(caches, dict) or "layers" not in caches:
             raise TypeError("caches must be the dict returned by forward_propagation")
-        if caches["keep_prob"] < 1.0 and keep_prob != caches["keep_prob"]:
+        if keep_prob != caches["keep_prob"]:
             raise ValueError(
-                f"keep_prob={keep_prob} differs from the forward pass's {caches['keep_prob']}: "
-                "the backward pass must reuse the forward pass's dropout"
+                f"keep_prob={keep_prob} differs from the forward pass's {caches['keep_prob']} "
+                "(1.0 when training=False): the backward pass must match the forward's dropout"
             )
     layer_caches = caches["layers"]
     L = len(layer_caches)
@@ -666,7 +668,8 @@ def gradient_check(
         entries = np.arange(size)
         if max_entries is not None and size > max_entries:
             entries = np.sort(pick.choice(size, max_entries, replace=False))
-        perturbed = np.array(parameters[key])
+        # A C-ordered copy, so that reshape(-1) below is a view that perturbs the array itself.
+        perturbed = np.array(parameters[key], order="C")
         flat = perturbed.reshape(-1)
         params = {**parameters, key: perturbed}
         for i in entries:

@@ -1,0 +1,984 @@
+"""Specification of neural_network: the stateless maths of an L-layer binary classifier.
+
+The network is ``[LINEAR -> (BATCHNORM) -> RELU -> (DROPOUT)] * (L-1) -> LINEAR -> SIGMOID`` with
+He initialisation, binary cross-entropy plus L2, inverted dropout and batch normalisation. Each
+section below states one part of the contract; every number is either written out by hand or
+derived from a seeded ``numpy.random.default_rng``. All warnings are errors in this file.
+
+Tests named ``test_bug_*`` describe behaviour that neural_network.py does not have yet: they fail
+until the bug they name is fixed.
+"""
+
+import copy
+import itertools
+import math
+import warnings
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+import neural_network as nn
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+GRAD_CHECK_TOLERANCE = 1e-7
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def make_data(n_x, m, seed=0, dtype=np.float64):
+    """Standard-normal ``X: (n_x, m)`` and integer labels ``Y: (1, m)`` holding both classes."""
+    X = np.random.default_rng(seed).standard_normal((n_x, m)).astype(dtype)
+    Y = (np.arange(m) % 2).reshape(1, m)
+    return X, Y
+
+
+def make_parameters(layers_dims, batch_norm=False, seed=0, dtype=np.float64):
+    """A He-initialised network whose ``b``, ``gamma``, ``beta`` and running statistics are moved
+    away from their initial zeros and ones, so that their gradients and effects are exercised."""
+    rng = np.random.default_rng(seed)
+    initial = nn.initialize_parameters_he(layers_dims, seed=rng, batch_norm=batch_norm)
+    parameters = {}
+    for key, value in initial.items():
+        if key.startswith("gamma"):
+            value = rng.uniform(0.5, 1.5, value.shape)
+        elif key.startswith("running_var"):
+            value = rng.uniform(0.5, 2.0, value.shape)
+        elif key.startswith(("b", "beta", "running_mean")):
+            value = rng.normal(0.0, 0.3, value.shape)
+        parameters[key] = value.astype(dtype)
+    return parameters
+
+
+def without(parameters, key):
+    """A copy of ``parameters`` without ``key``."""
+    return {k: v for k, v in parameters.items() if k != key}
+
+
+def layer_input(caches, layer):
+    """The activations that entered ``layer`` (after the previous layer's dropout)."""
+    return caches["layers"][layer - 1]["linear"][0]
+
+
+def bn_output(caches, layer):
+    """The batch-normalised pre-activations of hidden ``layer`` (what its ReLU received)."""
+    return caches["layers"][layer - 1]["relu"]
+
+
+def relu(Z):
+    return np.maximum(Z, 0.0)
+
+
+def logistic(Z):
+    return 1.0 / (1.0 + np.exp(-Z))
+
+
+def assert_unchanged(actual, expected, path="argument"):
+    """``actual`` has the same nested dict/list/tuple structure, keys, dtypes and values."""
+    if isinstance(expected, dict):
+        assert isinstance(actual, dict), path
+        assert actual.keys() == expected.keys(), f"{path}: keys changed"
+        for key in expected:
+            assert_unchanged(actual[key], expected[key], f"{path}[{key!r}]")
+    elif isinstance(expected, (list, tuple)):
+        assert type(actual) is type(expected) and len(actual) == len(expected), path
+        for i, (a, e) in enumerate(zip(actual, expected, strict=True)):
+            assert_unchanged(a, e, f"{path}[{i}]")
+    elif isinstance(expected, np.ndarray):
+        assert isinstance(actual, np.ndarray), path
+        assert actual.dtype == expected.dtype, f"{path}: dtype changed"
+        np.testing.assert_array_equal(actual, expected, err_msg=path)
+    else:
+        assert actual == expected, path
+
+
+# ---------------------------------------------------------------------------------------------
+# He initialisation
+# ---------------------------------------------------------------------------------------------
+
+
+def test_he_init_gives_W_and_b_of_chained_shapes():
+    parameters = nn.initialize_parameters_he([5, 4, 3, 1], seed=0)
+
+    assert parameters.keys() == {"W1", "b1", "W2", "b2", "W3", "b3"}
+    assert parameters["W1"].shape == (4, 5)
+    assert parameters["W2"].shape == (3, 4)
+    assert parameters["W3"].shape == (1, 3)
+    for layer, n in ((1, 4), (2, 3), (3, 1)):
+        np.testing.assert_array_equal(parameters[f"b{layer}"], np.zeros((n, 1)))
+
+
+def test_he_init_with_batch_norm_replaces_hidden_biases_by_gamma_beta_and_running_stats():
+    parameters = nn.initialize_parameters_he([5, 4, 3, 1], seed=0, batch_norm=True)
+
+    hidden = {f"{name}{layer}" for layer in (1, 2) for name in ("W", "gamma", "beta")}
+    running = {f"{name}{layer}" for layer in (1, 2) for name in ("running_mean", "running_var")}
+    assert parameters.keys() == hidden | running | {"W3", "b3"}
+    for layer, n in ((1, 4), (2, 3)):
+        np.testing.assert_array_equal(parameters[f"gamma{layer}"], np.ones((n, 1)))
+        np.testing.assert_array_equal(parameters[f"beta{layer}"], np.zeros((n, 1)))
+        np.testing.assert_array_equal(parameters[f"running_mean{layer}"], np.zeros((n, 1)))
+        np.testing.assert_array_equal(parameters[f"running_var{layer}"], np.ones((n, 1)))
+    np.testing.assert_array_equal(parameters["b3"], np.zeros((1, 1)))
+
+
+def test_he_init_with_batch_norm_on_a_one_layer_network_gives_a_plain_network():
+    plain = nn.initialize_parameters_he([4, 1], seed=3)
+    with_bn = nn.initialize_parameters_he([4, 1], seed=3, batch_norm=True)
+
+    assert_unchanged(with_bn, plain)
+
+
+@pytest.mark.parametrize("layers_dims", [[2000, 500, 1], [500, 2000, 1]])
+def test_he_init_weight_variance_is_two_over_fan_in(layers_dims):
+    W1 = nn.initialize_parameters_he(layers_dims, seed=0)["W1"]
+
+    fan_in = layers_dims[0]
+    assert W1.var() == pytest.approx(2.0 / fan_in, rel=0.03)
+    assert abs(W1.mean()) < 0.01 * math.sqrt(2.0 / fan_in)
+
+
+def test_he_init_is_reproducible_for_a_seed_and_differs_across_seeds():
+    dims = [6, 5, 1]
+    first = nn.initialize_parameters_he(dims, seed=11, batch_norm=True)
+
+    assert_unchanged(nn.initialize_parameters_he(dims, seed=11, batch_norm=True), first)
+    from_generator = nn.initialize_parameters_he(
+        dims, seed=np.random.default_rng(11), batch_norm=True
+    )
+    assert_unchanged(from_generator, first)
+    other = nn.initialize_parameters_he(dims, seed=12, batch_norm=True)
+    assert not np.array_equal(other["W1"], first["W1"])
+
+
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_he_init_float32_makes_every_array_float32_and_rounds_the_float64_network(batch_norm):
+    dims = [6, 5, 4, 1]
+    p32 = nn.initialize_parameters_he(dims, seed=4, batch_norm=batch_norm, dtype=np.float32)
+    p64 = nn.initialize_parameters_he(dims, seed=4, batch_norm=batch_norm)
+
+    assert p32.keys() == p64.keys()
+    for key, value in p32.items():
+        assert value.dtype == np.float32, key
+        np.testing.assert_array_equal(value, p64[key].astype(np.float32), err_msg=key)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sigmoid
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sigmoid_of_huge_inputs_is_0_or_1_without_warnings(dtype):
+    Z = np.array([[1000.0, -1000.0, 1e6, -1e6, np.inf, -np.inf]], dtype=dtype)
+
+    with warnings.catch_warnings(), np.errstate(over="raise", divide="raise", invalid="raise"):
+        warnings.simplefilter("error")
+        A = nn.sigmoid(Z)
+
+    np.testing.assert_array_equal(A, [[1.0, 0.0, 1.0, 0.0, 1.0, 0.0]])
+    assert A.dtype == dtype
+
+
+def test_sigmoid_matches_its_formula_for_moderate_inputs():
+    Z = np.linspace(-30.0, 30.0, 601).reshape(1, -1)
+
+    np.testing.assert_allclose(nn.sigmoid(Z), 1.0 / (1.0 + np.exp(-Z)), rtol=1e-13)
+    assert nn.sigmoid(np.array(0.0)) == 0.5
+
+
+def test_sigmoid_is_symmetric():
+    Z = np.linspace(-50.0, 50.0, 1001)
+
+    np.testing.assert_allclose(nn.sigmoid(-Z), 1.0 - nn.sigmoid(Z), rtol=0, atol=1e-15)
+
+
+# ---------------------------------------------------------------------------------------------
+# Known values: a two-layer network computed by hand
+# ---------------------------------------------------------------------------------------------
+
+# W1 is 2x3, X holds two examples of three features.
+HAND_PARAMETERS = {
+    "W1": np.array([[1.0, -2.0, 0.5], [-1.0, 0.5, 1.0]]),
+    "b1": np.array([[0.1], [-0.2]]),
+    "W2": np.array([[0.5, -1.0]]),
+    "b2": np.array([[0.3]]),
+}
+HAND_X = np.array([[1.0, 2.0], [0.0, -1.0], [3.0, 1.0]])
+HAND_Y = np.array([[1, 0]])
+# Z1 = W1 X + b1:  row 1: 1*1 - 2*0 + 0.5*3 + 0.1 = 2.6  and  1*2 - 2*(-1) + 0.5*1 + 0.1 = 4.6
+#                  row 2: -1*1 + 0.5*0 + 1*3 - 0.2 = 1.8  and  -1*2 + 0.5*(-1) + 1*1 - 0.2 = -1.7
+HAND_Z1 = np.array([[2.6, 4.6], [1.8, -1.7]])
+HAND_A1 = np.array([[2.6, 4.6], [1.8, 0.0]])
+# Z2 = W2 A1 + b2:  0.5*2.6 - 1*1.8 + 0.3 = -0.2  and  0.5*4.6 - 1*0 + 0.3 = 2.6
+HAND_Z2 = np.array([[-0.2, 2.6]])
+HAND_AL = np.array([[1.0 / (1.0 + math.exp(0.2)), 1.0 / (1.0 + math.exp(-2.6))]])
+# Y = [1, 0]: J = -(log a_1 + log(1 - a_2)) / 2
+HAND_CROSS_ENTROPY = -(math.log(HAND_AL[0, 0]) + math.log(1.0 - HAND_AL[0, 1])) / 2
+# ||W1||^2 = 1 + 4 + 0.25 + 1 + 0.25 + 1 = 7.5 and ||W2||^2 = 0.25 + 1 = 1.25 (b1, b2 excluded)
+HAND_SQUARED_WEIGHTS = 7.5 + 1.25
+
+
+def test_two_layer_forward_pass_matches_hand_computation():
+    Z1, _ = nn.linear_forward(HAND_X, HAND_PARAMETERS["W1"], HAND_PARAMETERS["b1"])
+    A1, _ = nn.relu_forward(Z1)
+    Z2, _ = nn.linear_forward(A1, HAND_PARAMETERS["W2"], HAND_PARAMETERS["b2"])
+    AL, _ = nn.forward_propagation(HAND_X, HAND_PARAMETERS)
+
+    np.testing.assert_allclose(Z1, HAND_Z1, rtol=1e-14)
+    np.testing.assert_allclose(A1, HAND_A1, rtol=1e-14)
+    np.testing.assert_allclose(Z2, HAND_Z2, rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(AL, HAND_AL, rtol=1e-14)
+
+
+@pytest.mark.parametrize(
+    ("lambd", "l2_term"),
+    [(0.0, 0.0), (0.7, 0.7 / (2 * 2) * HAND_SQUARED_WEIGHTS), (2.0, 2.0 / 4 * 8.75)],
+)
+def test_cost_matches_hand_computation_with_l2_over_weights_only(lambd, l2_term):
+    AL, _ = nn.forward_propagation(HAND_X, HAND_PARAMETERS)
+
+    cost = nn.compute_cost(AL, HAND_Y, HAND_PARAMETERS, lambd)
+
+    assert isinstance(cost, float)
+    assert cost == pytest.approx(HAND_CROSS_ENTROPY + l2_term, rel=1e-14)
+
+
+def test_two_layer_backward_pass_matches_hand_computation():
+    AL, caches = nn.forward_propagation(HAND_X, HAND_PARAMETERS)
+    grads = nn.backward_propagation(AL, HAND_Y, caches)
+
+    a1, a2 = HAND_AL[0]
+    dz1, dz2 = a1 - 1.0, a2 - 0.0  # dZ2 = AL - Y
+    # dW2 = dZ2 A1^T / m with A1 = [[2.6, 4.6], [1.8, 0]]
+    np.testing.assert_allclose(grads["dW2"], [[(2.6 * dz1 + 4.6 * dz2) / 2, 1.8 * dz1 / 2]])
+    np.testing.assert_allclose(grads["db2"], [[(dz1 + dz2) / 2]])
+    # dZ1 = (W2^T dZ2) * [Z1 > 0] = [[0.5 dz1, 0.5 dz2], [-dz1, 0]]; dW1 = dZ1 X^T / m
+    x1, x2 = np.array([1.0, 0.0, 3.0]), np.array([2.0, -1.0, 1.0])
+    expected_dW1 = np.array([(0.5 * dz1 * x1 + 0.5 * dz2 * x2) / 2, -dz1 * x1 / 2])
+    np.testing.assert_allclose(grads["dW1"], expected_dW1, rtol=1e-14)
+    np.testing.assert_allclose(grads["db1"], [[(0.5 * dz1 + 0.5 * dz2) / 2], [-dz1 / 2]])
+
+
+def test_l2_term_of_the_cost_ignores_b_gamma_and_beta():
+    parameters = make_parameters([4, 5, 3, 1], batch_norm=True, seed=1)
+    parameters["gamma1"] = parameters["gamma1"] + 10.0
+    parameters["beta2"] = parameters["beta2"] + 10.0
+    parameters["b3"] = parameters["b3"] + 10.0
+    X, Y = make_data(4, 6)
+    AL, _ = nn.forward_propagation(X, parameters)
+
+    l2_term = nn.compute_cost(AL, Y, parameters, 0.4) - nn.compute_cost(AL, Y, parameters)
+
+    squared = sum(np.sum(parameters[f"W{layer}"] ** 2) for layer in (1, 2, 3))
+    assert l2_term == pytest.approx(0.4 / (2 * 6) * squared, rel=1e-12)
+
+
+def test_l2_adds_lambd_W_over_m_to_each_dW_and_nothing_to_the_other_gradients():
+    parameters = make_parameters([4, 5, 3, 1], batch_norm=True, seed=2)
+    X, Y = make_data(4, 7)
+    AL, caches = nn.forward_propagation(X, parameters)
+
+    plain = nn.backward_propagation(AL, Y, caches)
+    regularised = nn.backward_propagation(AL, Y, caches, lambd=0.9)
+
+    for key in plain:
+        if key.startswith("dW"):
+            expected = plain[key] + 0.9 / 7 * parameters[key[1:]]
+            np.testing.assert_allclose(regularised[key], expected, rtol=1e-12, err_msg=key)
+        else:
+            np.testing.assert_array_equal(regularised[key], plain[key], err_msg=key)
+
+
+def test_output_layer_gradient_starts_from_AL_minus_Y():
+    parameters = make_parameters([5, 1], seed=3)
+    X, Y = make_data(5, 9, seed=3)
+    AL, caches = nn.forward_propagation(X, parameters)
+
+    grads = nn.backward_propagation(AL, Y, caches)
+
+    np.testing.assert_allclose(grads["dW1"], (AL - Y) @ X.T / 9, rtol=1e-12)
+    np.testing.assert_allclose(grads["db1"], (AL - Y).mean(axis=1, keepdims=True), rtol=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# Saturation: AL exactly 0 or 1
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_cost_is_finite_and_silent_when_AL_is_exactly_0_or_1_in_the_wrong_place(dtype):
+    AL = np.array([[0.0, 1.0, 1.0, 0.0]], dtype=dtype)
+    Y = np.array([[1, 0, 1, 0]])
+
+    with warnings.catch_warnings(), np.errstate(over="raise", divide="raise", invalid="raise"):
+        warnings.simplefilter("error")
+        cost = nn.compute_cost(AL, Y)
+
+    # Two confidently wrong predictions out of four, each clipped to machine epsilon.
+    assert math.isfinite(cost)
+    assert cost == pytest.approx(-math.log(np.finfo(dtype).eps) / 2, rel=1e-6)
+
+
+def saturated_network(layers_dims, seed=0):
+    """A network with huge weights: its outputs are exactly 0 or 1 for standard-normal X."""
+    parameters = make_parameters(layers_dims, seed=seed)
+    return {k: v * 1e4 if k.startswith("W") else v for k, v in parameters.items()}
+
+
+@pytest.mark.parametrize("layers_dims", [[3, 1], [3, 4, 1]])
+def test_backward_is_finite_and_silent_when_AL_is_exactly_0_or_1(layers_dims):
+    parameters = saturated_network(layers_dims, seed=5)
+    X, Y = make_data(3, 20, seed=5)
+
+    with warnings.catch_warnings(), np.errstate(over="raise", divide="raise", invalid="raise"):
+        warnings.simplefilter("error")
+        AL, caches = nn.forward_propagation(X, parameters)
+        cost = nn.compute_cost(AL, Y, parameters, 0.1)
+        grads = nn.backward_propagation(AL, Y, caches, 0.1)
+
+    assert set(np.unique(AL)) == {0.0, 1.0}, "the construction must saturate the output"
+    assert np.any(AL != Y), "some saturated predictions must be wrong"
+    assert math.isfinite(cost)
+    for key, value in grads.items():
+        assert np.isfinite(value).all(), key
+    if len(layers_dims) == 2:
+        np.testing.assert_allclose(grads["dW1"], ((AL - Y) @ X.T + 0.1 * parameters["W1"]) / 20)
+
+
+# ---------------------------------------------------------------------------------------------
+# Gradient checking
+# ---------------------------------------------------------------------------------------------
+
+DEPTHS = {1: [4, 1], 2: [4, 5, 1], 4: [4, 6, 5, 3, 1]}
+GRAD_CHECK_CASES = [
+    pytest.param(depth, lambd, keep_prob, bn, id=f"L{depth}-lambd{lambd}-keep{keep_prob}-bn{bn}")
+    for depth, lambd, keep_prob, bn in itertools.product(DEPTHS, (0.0, 0.7), (1.0, 0.7), (0, 1))
+    # A one-layer network has no hidden layer: batch_norm=True gives the same plain network
+    # (see test_he_init_with_batch_norm_on_a_one_layer_network_gives_a_plain_network).
+    if not (depth == 1 and bn)
+]
+
+
+def grad_check_setup(depth, batch_norm, m=12):
+    dims = DEPTHS[depth]
+    X, Y = make_data(dims[0], m, seed=depth)
+    return X, Y, make_parameters(dims, batch_norm=bool(batch_norm), seed=10 + depth)
+
+
+@pytest.mark.parametrize(("depth", "lambd", "keep_prob", "batch_norm"), GRAD_CHECK_CASES)
+def test_backprop_matches_numerical_gradient(depth, lambd, keep_prob, batch_norm):
+    X, Y, parameters = grad_check_setup(depth, batch_norm)
+
+    error = nn.gradient_check(X, Y, parameters, lambd=lambd, keep_prob=keep_prob, seed=3)
+
+    assert error < GRAD_CHECK_TOLERANCE
+
+
+def scale_dW(linear_backward):
+    def wrong(*args, **kwargs):
+        dA_prev, dW, db = linear_backward(*args, **kwargs)
+        return dA_prev, dW * 1.01, db
+
+    return wrong
+
+
+def scale_dZ(batchnorm_backward):
+    def wrong(*args, **kwargs):
+        dZ, dgamma, dbeta = batchnorm_backward(*args, **kwargs)
+        return dZ * 1.01, dgamma, dbeta
+
+    return wrong
+
+
+@pytest.mark.parametrize(
+    ("target", "make_wrong"),
+    [("linear_backward", scale_dW), ("batchnorm_backward", scale_dZ)],
+)
+def test_gradient_check_detects_a_one_percent_error_in_a_backward_step(
+    monkeypatch, target, make_wrong
+):
+    X, Y, parameters = grad_check_setup(2, batch_norm=True)
+    correct = nn.gradient_check(X, Y, parameters, lambd=0.7, keep_prob=0.7)
+
+    monkeypatch.setattr(nn, target, make_wrong(getattr(nn, target)))
+    wrong = nn.gradient_check(X, Y, parameters, lambd=0.7, keep_prob=0.7)
+
+    assert correct < GRAD_CHECK_TOLERANCE
+    assert wrong > 1e-4
+
+
+def test_gradient_check_returns_the_backprop_and_numerical_gradient_vectors():
+    X, Y, parameters = grad_check_setup(2, batch_norm=True)
+
+    error, g, g_num = nn.gradient_check(
+        X, Y, parameters, lambd=0.7, keep_prob=0.7, seed=5, return_gradients=True
+    )
+
+    AL, caches = nn.forward_propagation(X, parameters, 0.7, rng=np.random.default_rng(5))
+    grads = nn.backward_propagation(AL, Y, caches, 0.7, 0.7)
+    keys = nn.trainable_keys(parameters)
+    assert keys == ["W1", "gamma1", "beta1", "W2", "b2"]
+    expected_g = np.concatenate([grads[f"d{key}"].ravel() for key in keys])
+    assert isinstance(g, np.ndarray) and isinstance(g_num, np.ndarray)
+    assert g.shape == g_num.shape == (sum(parameters[key].size for key in keys),)
+    np.testing.assert_array_equal(g, expected_g)
+    np.testing.assert_allclose(g_num, g, rtol=1e-5, atol=1e-9)
+    expected_error = np.linalg.norm(g - g_num) / (np.linalg.norm(g) + np.linalg.norm(g_num))
+    assert error == pytest.approx(expected_error, rel=1e-12)
+
+
+def test_gradient_check_with_max_entries_checks_at_most_that_many_entries_per_array():
+    X, Y, parameters = grad_check_setup(4, batch_norm=True)
+
+    error, g, g_num = nn.gradient_check(
+        X, Y, parameters, lambd=0.7, max_entries=3, return_gradients=True
+    )
+
+    keys = nn.trainable_keys(parameters)
+    assert len(g) == len(g_num) == sum(min(parameters[key].size, 3) for key in keys)
+    assert error < GRAD_CHECK_TOLERANCE
+    _, g_all, _ = nn.gradient_check(X, Y, parameters, lambd=0.7, return_gradients=True)
+    assert np.isin(g, g_all).all(), "each checked entry is an entry of the full gradient"
+
+
+def test_gradient_check_works_on_fortran_ordered_parameters():
+    """A Fortran-ordered weight matrix (``np.asfortranarray(W)``, or ``V.T`` for a C-ordered
+    ``V``) must be perturbed for real: ``reshape(-1)`` of a Fortran-ordered copy would be a new
+    array, the cost would never see the perturbation, and a correct backward pass would be
+    reported with a relative error of about 0.15."""
+    X, Y, parameters = grad_check_setup(2, batch_norm=False)
+    transposed = {**parameters, "W1": np.asfortranarray(parameters["W1"])}
+    AL, _ = nn.forward_propagation(X, parameters)
+    np.testing.assert_array_equal(nn.forward_propagation(X, transposed)[0], AL)
+
+    assert nn.gradient_check(X, Y, transposed) < GRAD_CHECK_TOLERANCE
+
+
+# ---------------------------------------------------------------------------------------------
+# Gradients: one per trainable array, none for X
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("batch_norm", [False, True])
+@pytest.mark.parametrize("layers_dims", [[3, 1], [3, 4, 1], [3, 5, 4, 2, 1]])
+def test_grads_have_exactly_a_d_key_per_trainable_array_and_none_for_X(layers_dims, batch_norm):
+    parameters = make_parameters(layers_dims, batch_norm=batch_norm, seed=4)
+    X, Y = make_data(3, 6)
+    AL, caches = nn.forward_propagation(X, parameters, 0.8, rng=0)
+
+    grads = nn.backward_propagation(AL, Y, caches, 0.1, 0.8)
+
+    trainable = [k for k in parameters if not k.startswith(("running_mean", "running_var"))]
+    assert grads.keys() == {f"d{key}" for key in trainable}
+    for key in trainable:
+        assert grads[f"d{key}"].shape == parameters[key].shape, key
+
+
+# ---------------------------------------------------------------------------------------------
+# Dropout
+# ---------------------------------------------------------------------------------------------
+
+
+def hidden_activations_with_and_without_dropout(keep_prob):
+    """A1 of a [20, 1000, 1] network on 400 examples, with and without dropout."""
+    parameters = make_parameters([20, 1000, 1], seed=6)
+    X, _ = make_data(20, 400, seed=6)
+    _, kept_all = nn.forward_propagation(X, parameters)
+    _, dropped = nn.forward_propagation(X, parameters, keep_prob, rng=np.random.default_rng(6))
+    return layer_input(kept_all, 2), layer_input(dropped, 2)
+
+
+@pytest.mark.parametrize("keep_prob", [0.5, 0.7, 0.9])
+def test_dropout_keeps_about_keep_prob_of_hidden_units_and_scales_them_by_1_over_keep_prob(
+    keep_prob,
+):
+    A1, A1_dropped = hidden_activations_with_and_without_dropout(keep_prob)
+
+    active = A1 > 0
+    kept = active & (A1_dropped != 0)
+    assert kept.sum() / active.sum() == pytest.approx(keep_prob, abs=0.01)
+    np.testing.assert_allclose(A1_dropped[kept], A1[kept] / keep_prob, rtol=1e-12)
+    np.testing.assert_array_equal(A1_dropped[~kept], 0.0)
+
+
+@pytest.mark.parametrize("keep_prob", [0.5, 0.7, 0.9])
+def test_inverted_dropout_preserves_the_expected_activation(keep_prob):
+    A1, A1_dropped = hidden_activations_with_and_without_dropout(keep_prob)
+
+    assert A1_dropped.mean() == pytest.approx(A1.mean(), rel=0.01)
+
+
+def test_dropout_never_touches_the_input_or_the_output_layer():
+    X, _ = make_data(4, 50, seed=7)
+    one_layer = make_parameters([4, 1], seed=7)
+    AL_plain, _ = nn.forward_propagation(X, one_layer)
+    AL_dropout, _ = nn.forward_propagation(X, one_layer, 0.3, rng=0)
+    np.testing.assert_array_equal(AL_dropout, AL_plain)
+
+    deep = make_parameters([4, 6, 5, 1], seed=7)
+    AL, caches = nn.forward_propagation(X, deep, 0.3, rng=0)
+    np.testing.assert_array_equal(layer_input(caches, 1), X)
+    A2_dropped = layer_input(caches, 3)
+    assert np.any(A2_dropped == 0) and np.any(A2_dropped > 0)
+    np.testing.assert_allclose(AL, logistic(deep["W3"] @ A2_dropped + deep["b3"]), rtol=1e-13)
+
+
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_dropout_is_off_when_not_training(batch_norm):
+    parameters = make_parameters([4, 6, 5, 1], batch_norm=batch_norm, seed=8)
+    X, _ = make_data(4, 10, seed=8)
+
+    AL_no_dropout, _ = nn.forward_propagation(X, parameters, training=False)
+    for seed in (0, 1):
+        AL, caches = nn.forward_propagation(X, parameters, 0.5, training=False, rng=seed)
+        np.testing.assert_array_equal(AL, AL_no_dropout)
+    np.testing.assert_array_equal(nn.predict_proba(X, parameters), AL_no_dropout)
+
+
+def test_same_seed_gives_the_same_dropout_mask_and_another_seed_a_different_one():
+    parameters = make_parameters([4, 30, 20, 1], seed=9)
+    X, Y = make_data(4, 10, seed=9)
+
+    AL_a, caches_a = nn.forward_propagation(X, parameters, 0.6, rng=np.random.default_rng(5))
+    AL_b, caches_b = nn.forward_propagation(X, parameters, 0.6, rng=np.random.default_rng(5))
+    AL_seed, _ = nn.forward_propagation(X, parameters, 0.6, rng=5)
+    AL_c, _ = nn.forward_propagation(X, parameters, 0.6, rng=np.random.default_rng(6))
+
+    np.testing.assert_array_equal(AL_b, AL_a)
+    np.testing.assert_array_equal(AL_seed, AL_a)
+    assert not np.array_equal(AL_c, AL_a)
+    grads_a = nn.backward_propagation(AL_a, Y, caches_a, keep_prob=0.6)
+    grads_b = nn.backward_propagation(AL_b, Y, caches_b, keep_prob=0.6)
+    assert_unchanged(grads_b, grads_a)
+
+
+# ---------------------------------------------------------------------------------------------
+# Batch normalisation
+# ---------------------------------------------------------------------------------------------
+
+
+def test_batch_norm_in_training_gives_each_hidden_unit_mean_beta_and_std_gamma():
+    parameters = make_parameters([5, 7, 6, 1], batch_norm=True, seed=10)
+    X, _ = make_data(5, 64, seed=10)
+
+    _, caches = nn.forward_propagation(X, parameters)
+
+    for layer in (1, 2):
+        Z_tilde = bn_output(caches, layer)
+        np.testing.assert_allclose(
+            Z_tilde.mean(axis=1, keepdims=True), parameters[f"beta{layer}"], rtol=0, atol=1e-12
+        )
+        np.testing.assert_allclose(
+            Z_tilde.std(axis=1, keepdims=True), parameters[f"gamma{layer}"], rtol=1e-4
+        )
+
+
+def bn_layer_by_hand(A_prev, parameters, layer, *, training, epsilon=nn.BN_EPSILON):
+    """Hidden batch-norm ``layer`` written out: ``relu(gamma (Z - mean) / sqrt(var + eps) + beta)``
+    with ``Z = W A_prev`` and the batch's mean and 1/m variance, or the running statistics."""
+    Z = parameters[f"W{layer}"] @ A_prev
+    if training:
+        mean, var = Z.mean(axis=1, keepdims=True), Z.var(axis=1, keepdims=True)
+    else:
+        mean, var = parameters[f"running_mean{layer}"], parameters[f"running_var{layer}"]
+    Z_hat = (Z - mean) / np.sqrt(var + epsilon)
+    return relu(parameters[f"gamma{layer}"] * Z_hat + parameters[f"beta{layer}"])
+
+
+@pytest.mark.parametrize("momentum", [None, 0.5])
+def test_running_statistics_come_back_in_caches_with_momentum_update_and_biased_variance(
+    momentum,
+):
+    parameters = make_parameters([5, 7, 6, 1], batch_norm=True, seed=11)
+    before = copy.deepcopy(parameters)
+    X, _ = make_data(5, 10, seed=11)
+    kwargs = {} if momentum is None else {"bn_momentum": momentum}
+    beta = 0.9 if momentum is None else momentum
+
+    _, caches = nn.forward_propagation(X, parameters, **kwargs)
+
+    running = caches["running_stats"]
+    assert running.keys() == {"running_mean1", "running_var1", "running_mean2", "running_var2"}
+    A = X
+    for layer in (1, 2):
+        Z = parameters[f"W{layer}"] @ A
+        mean, var = Z.mean(axis=1, keepdims=True), Z.var(axis=1, keepdims=True)  # 1/m variance
+        expected_mean = beta * parameters[f"running_mean{layer}"] + (1 - beta) * mean
+        expected_var = beta * parameters[f"running_var{layer}"] + (1 - beta) * var
+        np.testing.assert_allclose(running[f"running_mean{layer}"], expected_mean, rtol=1e-12)
+        np.testing.assert_allclose(running[f"running_var{layer}"], expected_var, rtol=1e-12)
+        A = bn_layer_by_hand(A, parameters, layer, training=True)
+    assert_unchanged(parameters, before)
+    for key, value in running.items():
+        assert not np.shares_memory(value, parameters[key]), key
+
+
+def trained_batchnorm_network(seed=12):
+    """A [5, 7, 6, 1] batch-norm network whose running statistics were moved by five training
+    passes, applied the documented way: ``{**parameters, **caches["running_stats"]}``."""
+    parameters = make_parameters([5, 7, 6, 1], batch_norm=True, seed=seed)
+    parameters.update({f"running_mean{l}": np.zeros((n, 1)) for l, n in ((1, 7), (2, 6))})
+    parameters.update({f"running_var{l}": np.ones((n, 1)) for l, n in ((1, 7), (2, 6))})
+    for step in range(5):
+        X, _ = make_data(5, 16, seed=100 + step)
+        _, caches = nn.forward_propagation(X, parameters, 0.8, rng=step)
+        parameters = {**parameters, **caches["running_stats"]}
+    for layer in (1, 2):
+        assert not np.allclose(parameters[f"running_mean{layer}"], 0.0)
+        assert not np.allclose(parameters[f"running_var{layer}"], 1.0)
+    return parameters
+
+
+INFERENCE_FUNCTIONS = {
+    "predict": lambda X, p: nn.predict(X, p),
+    "predict_proba": lambda X, p: nn.predict_proba(X, p),
+    "forward_inference": lambda X, p: nn.forward_propagation(X, p, 0.5, training=False)[0],
+}
+
+
+@pytest.mark.parametrize("name", INFERENCE_FUNCTIONS)
+def test_inference_gives_an_example_the_same_output_alone_as_in_a_batch(name):
+    infer = INFERENCE_FUNCTIONS[name]
+    parameters = trained_batchnorm_network()
+    X, _ = make_data(5, 9, seed=13)
+
+    batch = infer(X, parameters)
+
+    assert batch.shape == (1, 9)
+    for i in range(9):
+        alone = infer(X[:, i : i + 1], parameters)
+        np.testing.assert_allclose(alone, batch[:, i : i + 1], rtol=1e-12, atol=0)
+
+
+def test_training_mode_batch_norm_depends_on_the_batch_but_inference_uses_running_stats():
+    parameters = trained_batchnorm_network()
+    X, _ = make_data(5, 9, seed=13)
+
+    AL_train, _ = nn.forward_propagation(X, parameters)
+    AL_train_half, _ = nn.forward_propagation(X[:, :4], parameters)
+    AL_infer, caches = nn.forward_propagation(X, parameters, training=False)
+
+    assert not np.allclose(AL_train_half, AL_train[:, :4])
+    assert caches["running_stats"] == {}
+    A1 = bn_layer_by_hand(X, parameters, 1, training=False)
+    A2 = bn_layer_by_hand(A1, parameters, 2, training=False)
+    np.testing.assert_allclose(AL_infer, logistic(parameters["W3"] @ A2 + parameters["b3"]))
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_bn_epsilon_keyword_is_honoured(training):
+    parameters = make_parameters([3, 4, 1], batch_norm=True, seed=14)
+    X, _ = make_data(3, 6, seed=14)
+
+    outputs = {}
+    for epsilon in (nn.BN_EPSILON, 0.5):
+        A1 = bn_layer_by_hand(X, parameters, 1, training=training, epsilon=epsilon)
+        expected = logistic(parameters["W2"] @ A1 + parameters["b2"])
+        kwargs = {} if epsilon == nn.BN_EPSILON else {"bn_epsilon": epsilon}
+        outputs[epsilon], _ = nn.forward_propagation(X, parameters, training=training, **kwargs)
+        np.testing.assert_allclose(outputs[epsilon], expected, rtol=1e-12)
+    assert not np.allclose(outputs[0.5], outputs[nn.BN_EPSILON])
+
+
+def test_gradient_check_honours_bn_epsilon():
+    X, Y, parameters = grad_check_setup(2, batch_norm=True)
+
+    error, _, g_num = nn.gradient_check(X, Y, parameters, bn_epsilon=0.5, return_gradients=True)
+    _, _, g_num_default = nn.gradient_check(X, Y, parameters, return_gradients=True)
+
+    assert error < GRAD_CHECK_TOLERANCE
+    assert not np.allclose(g_num, g_num_default)
+
+
+# ---------------------------------------------------------------------------------------------
+# Prediction
+# ---------------------------------------------------------------------------------------------
+
+
+def test_predict_is_1_exactly_when_the_probability_exceeds_the_threshold():
+    parameters = {"W1": np.array([[1.0]]), "b1": np.array([[0.0]])}  # AL = sigmoid(x)
+    X = np.array([[-3.0, -1e-3, 0.0, 1e-3, 3.0]])
+
+    np.testing.assert_allclose(nn.predict_proba(X, parameters), logistic(X), rtol=1e-14)
+    np.testing.assert_array_equal(nn.predict(X, parameters), [[0, 0, 0, 1, 1]])
+    np.testing.assert_array_equal(nn.predict(X, parameters, threshold=0.9), [[0, 0, 0, 0, 1]])
+
+
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_predict_returns_a_1_by_m_int_array_of_0_1_and_predict_proba_lies_in_0_1(batch_norm):
+    parameters = make_parameters([4, 6, 5, 1], batch_norm=batch_norm, seed=15)
+    X, _ = make_data(4, 40, seed=15)
+
+    labels = nn.predict(X, parameters)
+    proba = nn.predict_proba(X, parameters)
+
+    assert labels.shape == proba.shape == (1, 40)
+    assert np.issubdtype(labels.dtype, np.integer)
+    assert set(np.unique(labels)) <= {0, 1}
+    assert ((proba >= 0) & (proba <= 1)).all()
+    np.testing.assert_array_equal(labels, (proba > 0.5).astype(int))
+
+
+# ---------------------------------------------------------------------------------------------
+# float32 stays float32
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("batch_norm", [False, True])
+@pytest.mark.parametrize("keep_prob", [1.0, 0.7])
+def test_float32_network_computes_in_float32_with_int_labels(keep_prob, batch_norm):
+    parameters = make_parameters([4, 6, 5, 1], batch_norm=batch_norm, seed=16, dtype=np.float32)
+    X, Y = make_data(4, 12, seed=16, dtype=np.float32)
+    assert Y.dtype.kind == "i"
+
+    AL, caches = nn.forward_propagation(X, parameters, keep_prob, rng=0)
+    cost = nn.compute_cost(AL, Y, parameters, 0.5)
+    grads = nn.backward_propagation(AL, Y, caches, 0.5, keep_prob)
+
+    assert AL.dtype == np.float32
+    assert isinstance(cost, float) and math.isfinite(cost)
+    for key, value in {**grads, **caches["running_stats"]}.items():
+        assert value.dtype == np.float32, key
+    assert nn.predict_proba(X, parameters).dtype == np.float32
+
+
+# ---------------------------------------------------------------------------------------------
+# No function modifies its arguments
+# ---------------------------------------------------------------------------------------------
+
+CALLS = {
+    "initialize_parameters_he": lambda a: nn.initialize_parameters_he(
+        a["layers_dims"], seed=0, batch_norm=True
+    ),
+    "forward_training": lambda a: nn.forward_propagation(a["X"], a["parameters"], 0.7, rng=1),
+    "forward_inference": lambda a: nn.forward_propagation(a["X"], a["parameters"], training=False),
+    "compute_cost": lambda a: nn.compute_cost(a["AL"], a["Y"], a["parameters"], 0.7),
+    "backward_propagation": lambda a: nn.backward_propagation(
+        a["AL"], a["Y"], a["caches"], 0.7, 0.7
+    ),
+    "predict": lambda a: nn.predict(a["X"], a["parameters"]),
+    "predict_proba": lambda a: nn.predict_proba(a["X"], a["parameters"]),
+    "gradient_check": lambda a: nn.gradient_check(
+        a["X"], a["Y"], a["parameters"], lambd=0.7, keep_prob=0.7, max_entries=2
+    ),
+}
+
+
+@pytest.mark.parametrize("name", CALLS)
+def test_function_does_not_modify_its_arguments(name):
+    layers_dims = [4, 6, 5, 1]
+    parameters = make_parameters(layers_dims, batch_norm=True, seed=17)
+    X, Y = make_data(4, 10, seed=17)
+    AL, caches = nn.forward_propagation(X, parameters, 0.7, rng=2)
+    arguments = {
+        "layers_dims": layers_dims,
+        "X": X,
+        "Y": Y,
+        "parameters": parameters,
+        "AL": AL,
+        "caches": caches,
+    }
+    before = copy.deepcopy(arguments)
+
+    CALLS[name](arguments)
+
+    assert_unchanged(arguments, before)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input: the right exception, naming the argument
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def d():
+    """Valid inputs for a [4, 5, 1] network on 8 examples: the plain network P, the batch-norm
+    network PBN, and the output and caches of P without and with dropout (keep_prob 0.7)."""
+    X, Y = make_data(4, 8, seed=18)
+    P = make_parameters([4, 5, 1], seed=18)
+    AL, caches = nn.forward_propagation(X, P)
+    AL_drop, caches_drop = nn.forward_propagation(X, P, 0.7, rng=0)
+    PBN = make_parameters([4, 5, 1], batch_norm=True, seed=18)
+    return SimpleNamespace(
+        X=X, Y=Y, P=P, PBN=PBN, AL=AL, caches=caches, AL_drop=AL_drop, caches_drop=caches_drop
+    )
+
+
+def with_nan(X):
+    X = X.copy()
+    X[1, 2] = np.nan
+    return X
+
+
+def with_inf(X):
+    X = X.copy()
+    X[0, 0] = -np.inf
+    return X
+
+
+BAD_INPUTS = [
+    # X
+    ("forward X 1-D", lambda d: nn.forward_propagation(d.X[0], d.P), ValueError, r"X must be 2-D"),
+    ("predict X 1-D", lambda d: nn.predict(d.X[0], d.P), ValueError, r"X must be 2-D"),
+    ("gradcheck X 3-D", lambda d: nn.gradient_check(d.X[None], d.Y, d.P), ValueError,
+     r"X must be 2-D"),
+    ("forward X rows", lambda d: nn.forward_propagation(d.X[:3], d.P), ValueError,
+     r"X has 3 rows .* n_x = 4"),
+    ("predict X rows", lambda d: nn.predict(np.vstack([d.X, d.X]), d.P), ValueError,
+     r"X has 8 rows .* n_x = 4"),
+    ("gradcheck X rows", lambda d: nn.gradient_check(d.X[:2], d.Y, d.P), ValueError,
+     r"X has 2 rows"),
+    ("forward X NaN", lambda d: nn.forward_propagation(with_nan(d.X), d.P), ValueError,
+     r"X contains NaN or infinite"),
+    ("predict X inf", lambda d: nn.predict(with_inf(d.X), d.P), ValueError,
+     r"X contains NaN or infinite"),
+    ("gradcheck X NaN", lambda d: nn.gradient_check(with_nan(d.X), d.Y, d.P), ValueError,
+     r"X contains NaN or infinite"),
+    ("forward X strings", lambda d: nn.forward_propagation(d.X.astype(str), d.P), TypeError,
+     r"X must be a numeric array"),
+    # Y
+    ("cost Y 1-D", lambda d: nn.compute_cost(d.AL, d.Y[0]), ValueError,
+     r"Y must have shape \(1, m\)"),
+    ("backward Y column", lambda d: nn.backward_propagation(d.AL, d.Y.T, d.caches), ValueError,
+     r"Y must have shape \(1, m\)"),
+    ("gradcheck Y 2 rows", lambda d: nn.gradient_check(d.X, np.vstack([d.Y, d.Y]), d.P),
+     ValueError, r"Y must have shape \(1, m\)"),
+    ("cost Y has 2", lambda d: nn.compute_cost(d.AL, d.Y * 2), ValueError,
+     r"Y must contain only the labels 0 and 1"),
+    ("backward Y has 0.5", lambda d: nn.backward_propagation(d.AL, d.Y * 0.5, d.caches),
+     ValueError, r"Y must contain only the labels 0 and 1"),
+    ("gradcheck Y has -1", lambda d: nn.gradient_check(d.X, -d.Y, d.P), ValueError,
+     r"Y must contain only the labels 0 and 1"),
+    ("cost m mismatch", lambda d: nn.compute_cost(d.AL, d.Y[:, :7]), ValueError,
+     r"Y has 7 labels but there are m = 8"),
+    ("backward m mismatch", lambda d: nn.backward_propagation(d.AL, d.Y[:, :6], d.caches),
+     ValueError, r"Y has 6 labels but there are m = 8"),
+    ("gradcheck m mismatch", lambda d: nn.gradient_check(d.X[:, :5], d.Y, d.P), ValueError,
+     r"Y has 8 labels but there are m = 5"),
+    # layers_dims
+    ("dims too short", lambda d: nn.initialize_parameters_he([4]), ValueError,
+     r"layers_dims must have at least 2"),
+    ("dims empty", lambda d: nn.initialize_parameters_he([]), ValueError,
+     r"layers_dims must have at least 2"),
+    ("dims float", lambda d: nn.initialize_parameters_he([4, 3.5, 1]), TypeError,
+     r"layers_dims\[1\] must be an integer"),
+    ("dims str", lambda d: nn.initialize_parameters_he(["4", 3, 1]), TypeError,
+     r"layers_dims\[0\] must be an integer"),
+    ("dims bool", lambda d: nn.initialize_parameters_he([4, True, 1]), TypeError,
+     r"layers_dims\[1\] must be an integer"),
+    ("dims zero", lambda d: nn.initialize_parameters_he([4, 0, 1]), ValueError,
+     r"layers_dims\[1\] must be a positive"),
+    ("dims negative", lambda d: nn.initialize_parameters_he([-4, 3, 1]), ValueError,
+     r"layers_dims\[0\] must be a positive"),
+    ("dims output 2", lambda d: nn.initialize_parameters_he([4, 3, 2]), ValueError,
+     r"layers_dims\[-1\] must be 1"),
+    ("dims string", lambda d: nn.initialize_parameters_he("451"), TypeError, r"layers_dims"),
+    ("init int dtype", lambda d: nn.initialize_parameters_he([4, 1], dtype=int), TypeError,
+     r"dtype"),
+    # keep_prob
+    *[
+        (f"{where} keep_prob {kp}", call, ValueError, r"keep_prob must be in \(0, 1\]")
+        for kp in (0, -0.1, 1.5)
+        for where, call in (
+            ("forward", lambda d, kp=kp: nn.forward_propagation(d.X, d.P, kp)),
+            ("backward", lambda d, kp=kp: nn.backward_propagation(d.AL, d.Y, d.caches, 0, kp)),
+            ("gradcheck", lambda d, kp=kp: nn.gradient_check(d.X, d.Y, d.P, keep_prob=kp)),
+        )
+    ],
+    ("forward keep_prob str", lambda d: nn.forward_propagation(d.X, d.P, "0.5"), TypeError,
+     r"keep_prob"),
+    # lambd
+    *[
+        (f"{where} lambd {lambd}", call, ValueError, r"lambd must be a finite number >= 0")
+        for lambd in (-0.1, -1, np.inf)
+        for where, call in (
+            ("cost", lambda d, la=lambd: nn.compute_cost(d.AL, d.Y, d.P, la)),
+            ("backward", lambda d, la=lambd: nn.backward_propagation(d.AL, d.Y, d.caches, la)),
+            ("gradcheck", lambda d, la=lambd: nn.gradient_check(d.X, d.Y, d.P, lambd=la)),
+        )
+    ],
+    ("cost lambd without parameters", lambda d: nn.compute_cost(d.AL, d.Y, None, 0.5),
+     ValueError, r"needs parameters"),
+    # parameters
+    ("forward W2 shape", lambda d: nn.forward_propagation(d.X, {**d.P, "W2": np.ones((1, 4))}),
+     ValueError, r"parameters\['W2'\] has shape \(1, 4\)"),
+    ("forward b1 shape", lambda d: nn.forward_propagation(d.X, {**d.P, "b1": np.ones((5,))}),
+     ValueError, r"parameters\['b1'\] must have shape \(5, 1\)"),
+    ("forward not a dict", lambda d: nn.forward_propagation(d.X, list(d.P.values())),
+     TypeError, r"parameters must be a dict"),
+    # caches and keep_prob of the forward pass
+    ("backward keep_prob 1 after 0.7", lambda d: nn.backward_propagation(
+        d.AL_drop, d.Y, d.caches_drop), ValueError, r"keep_prob=1.0 differs .* 0.7"),
+    ("backward keep_prob 0.5 after 0.7", lambda d: nn.backward_propagation(
+        d.AL_drop, d.Y, d.caches_drop, keep_prob=0.5), ValueError, r"keep_prob=0.5 differs"),
+    ("backward keep_prob 0.7 after 1", lambda d: nn.backward_propagation(
+        d.AL, d.Y, d.caches, keep_prob=0.7), ValueError, r"keep_prob=0.7 differs .* 1.0"),
+    ("backward caches not a dict", lambda d: nn.backward_propagation(d.AL, d.Y, [d.caches]),
+     TypeError, r"caches must be the dict"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("call", "exception", "match"),
+    [pytest.param(call, exc, match, id=case) for case, call, exc, match in BAD_INPUTS],
+)
+def test_bad_input_raises_an_error_naming_the_argument(d, call, exception, match):
+    with pytest.raises(exception, match=match):
+        call(d)
+
+
+@pytest.mark.parametrize("function", ["forward", "predict", "gradient_check"])
+@pytest.mark.parametrize(
+    ("batch_norm", "key", "match"),
+    [
+        (False, "W1", r"parameters is missing 'W1'"),
+        (False, "b1", r"parameters is missing 'b1'"),
+        (False, "b2", r"parameters is missing 'b2'"),
+        (True, "gamma1", r"parameters is missing"),  # it names 'b1': see the test_bug_ below
+        (True, "beta1", r"parameters is missing 'beta1'"),
+        (True, "running_mean1", r"parameters is missing 'running_mean1'"),
+        (True, "running_var1", r"parameters is missing 'running_var1'"),
+        (True, "W2", r"parameters is missing 'W2'"),
+        (True, "b2", r"parameters is missing 'b2'"),
+    ],
+)
+def test_missing_parameter_raises_value_error_naming_it(d, function, batch_norm, key, match):
+    parameters = without(d.PBN if batch_norm else d.P, key)
+    call = {
+        "forward": lambda: nn.forward_propagation(d.X, parameters),
+        "predict": lambda: nn.predict(d.X, parameters),
+        "gradient_check": lambda: nn.gradient_check(d.X, d.Y, parameters),
+    }[function]
+
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+@pytest.mark.parametrize(
+    ("case", "match"),
+    [
+        ("gamma1 deleted from a batch-norm layer", "gamma1"),
+        ("stray beta1 on a plain layer", "beta1"),
+    ],
+)
+def test_any_batch_norm_key_makes_a_layer_batch_normalised(d, case, match):
+    """A layer with any of ``gamma``, ``beta``, ``running_mean``, ``running_var`` is a batch-norm
+    layer and needs all four and no ``b``:
+
+    * deleting ``gamma1`` from a batch-norm layer is reported as missing 'gamma1' (not 'b1');
+    * a plain layer with a stray ``beta1`` is rejected instead of being silently ignored.
+
+    Both are a ValueError naming the offending key.
+    """
+    if case.startswith("gamma1"):
+        parameters = without(d.PBN, "gamma1")
+    else:
+        parameters = {**d.P, "beta1": np.zeros((5, 1))}
+
+    with pytest.raises(ValueError, match=match):
+        nn.gradient_check(d.X, d.Y, parameters)
