@@ -607,11 +607,15 @@ def model(
                     check_input=False,
                 )
                 cost = nn.compute_cost(AL, Y_batch, parameters, batch_lambd, check_input=False)
-                if not math.isfinite(cost):
+                # Batch norm's running statistics are not part of the training cost, so they are
+                # watched too: they can overflow while the cost, using batch statistics, is fine.
+                running = caches["running_stats"].values()
+                if not (math.isfinite(cost) and all(np.isfinite(r).all() for r in running)):
                     bar.close(epoch, cost)
                     raise FloatingPointError(
-                        f"the training cost became non-finite ({cost}) in epoch {epoch}: the "
-                        f"learning rate {alpha:g} is probably too large; try a smaller one"
+                        f"the training cost (or batch norm's running statistics) became "
+                        f"non-finite (cost {cost}) in epoch {epoch}: the learning rate {alpha:g} "
+                        "is probably too large; try a smaller one"
                     )
                 epoch_cost += cost * m_batch
                 grads = nn.backward_propagation(
@@ -690,18 +694,17 @@ def load_parameters(path):
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no saved parameters at '{path}' (save them with save_parameters)")
+    foreign = f"'{path}' is not a parameters file written by save_parameters"
     try:
-        with np.load(path, allow_pickle=False) as data:
-            contents = {key: data[key] for key in data.files}
-    except (ValueError, OSError) as error:
-        raise ValueError(
-            f"'{path}' is not a .npz file written by save_parameters: {error}"
-        ) from None
+        data = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as error:
+        raise ValueError(f"{foreign}: {error}") from None
+    if not isinstance(data, np.lib.npyio.NpzFile):
+        raise ValueError(f"{foreign} (it holds a single array, not a .npz archive)")
+    with data:
+        contents = {key: data[key] for key in data.files}
     if contents.get("__format__") is None or str(contents["__format__"]) != _FILE_FORMAT:
-        raise ValueError(
-            f"'{path}' is not a parameters file written by save_parameters "
-            f"(no '__format__' = '{_FILE_FORMAT}' entry)"
-        )
+        raise ValueError(f"{foreign} (no '__format__' = '{_FILE_FORMAT}' entry)")
     parameters = {
         key.removeprefix("param:"): value for key, value in contents.items() if key[:6] == "param:"
     }
@@ -787,7 +790,11 @@ def _scores(Y, probabilities):
 
 
 def _score_configuration(X, Y, config, splits, seed, augment, dtype):
-    """Out-of-split probabilities of ``config`` pooled over ``splits``, and why it is rejected."""
+    """Score ``config`` on the held-out columns of ``splits``, pooled, or say why it is rejected.
+
+    Returns:
+        ``(scores, None)`` or ``(None, reason)``.
+    """
     probabilities = np.full(Y.shape, np.nan)
     for train_idx, dev_idx in splits:
         try:
@@ -800,7 +807,8 @@ def _score_configuration(X, Y, config, splits, seed, augment, dtype):
         if len(np.unique(fold_probabilities > 0.5)) < 2:
             return None, "predicts a single class"
         probabilities[:, dev_idx] = fold_probabilities
-    return probabilities, None
+    held_out = np.concatenate([dev_idx for _, dev_idx in splits])
+    return _scores(Y[:, held_out], probabilities[:, held_out]), None
 
 
 def random_search(
@@ -866,12 +874,8 @@ def random_search(
     for trial in range(n_trials):
         config = sample_configuration(space, rng)
         start = time.perf_counter()
-        probabilities, rejected = _score_configuration(
-            X_all, Y_all, config, splits, seed, augment, dtype
-        )
-        if rejected is None:
-            scores = _scores(Y_all, probabilities)
-        else:
+        scores, rejected = _score_configuration(X_all, Y_all, config, splits, seed, augment, dtype)
+        if rejected is not None:
             scores = dict.fromkeys(METRICS, math.nan)
         trials.append(
             {
@@ -921,13 +925,12 @@ def format_trials(trials, top=None, header=True):
         lines.append("  ".join(t.rjust(w) for t, w in zip(titles.split(), widths, strict=True)))
     for trial in trials[:top]:
         cells = []
-        for name, fmt in columns:
+        for (name, fmt), width in zip(columns, widths, strict=True):
             value = trial.get(name)
-            if name == "hidden":
+            if name == "hidden" and value is not None:
                 value = "-".join(map(str, value))
-            if name == "rejected" and value is None:
-                value = ""
-            cells.append(fmt.format(value))
+            # A column the search space did not vary (or an empty "rejected") stays blank.
+            cells.append(" " * width if value is None else fmt.format(value))
         lines.append("  ".join(cells))
     return "\n".join(lines)
 
