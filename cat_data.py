@@ -433,6 +433,36 @@ def augment_with_flips(X, Y, image_shape=IMAGE_SHAPE):
     return np.concatenate([X, mirrored], axis=1), np.concatenate([Y, Y], axis=1)
 
 
+def balance_classes(X, Y):
+    """Repeat examples of the rarer class until both classes are equally frequent.
+
+    About a third of the training images are cats, so a network trained on them learns that
+    "non-cat" is the safer guess, a prior that is wrong on the test images, two thirds of which
+    are cats. Training on a balanced set makes the network's guesses prior-neutral, which is what
+    balanced accuracy measures. The rarer class's columns are cycled through in order, so the
+    result is deterministic.
+
+    Args:
+        X: (n_x, m); Y: (1, m) 0/1 labels.
+
+    Returns:
+        X_bal, Y_bal: the original columns followed by the repeated ones, (n_x, m + extra).
+    """
+    X, Y = _check_examples(X, Y)
+    members = [np.flatnonzero(Y[0] == c) for c in (0, 1)]
+    rare, common = sorted(members, key=len)
+    if len(rare) == 0:
+        return X.copy(), Y.copy()
+    extra = np.resize(rare, len(common) - len(rare))
+    return np.concatenate([X, X[:, extra]], axis=1), np.concatenate([Y, Y[:, extra]], axis=1)
+
+
+def augment_balanced_flips(X, Y, image_shape=IMAGE_SHAPE):
+    """:func:`augment_with_flips`, then :func:`balance_classes`: the training-set augmentation
+    used to choose and train the final model. Training data only, like the flips."""
+    return balance_classes(*augment_with_flips(X, Y, image_shape))
+
+
 def class_balance(Y):
     """Return the fraction of examples labelled 1 (cat) in ``Y`` of shape (1, m), as a float."""
     Y = _check_labels(Y)

@@ -278,11 +278,13 @@ def linear_backward(dZ, cache, lambd=0.0, compute_dA_prev=True):
     """
     A_prev, W, b = cache
     m = A_prev.shape[1]
-    dW = dZ @ A_prev.T
+    # Dividing the small (n_l, m) matrix dZ by m, rather than the product, saves a pass over dW,
+    # which for the first layer has n_1 * n_x entries (245,760 for the cat network).
+    dZ_mean = dZ * (1.0 / m)
+    dW = dZ_mean @ A_prev.T
     if lambd:
-        dW += lambd * W
-    dW *= 1.0 / m
-    db = dZ.sum(axis=1, keepdims=True) * (1.0 / m) if b is not None else None
+        dW += (lambd / m) * W
+    db = dZ_mean.sum(axis=1, keepdims=True) if b is not None else None
     dA_prev = W.T @ dZ if compute_dA_prev else None
     return dA_prev, dW, db
 

@@ -24,41 +24,55 @@ He-normal weights, with the same update rule and hyperparameters:
   (the same running-average convention as our 0.9) + ReLU, ``BCEWithLogitsLoss``,
   ``torch.optim.SGD`` or ``torch.optim.Adam``; L2 is added to each mini-batch's mean loss as
   ``lambd / (2 m) * sum ||W||^2``, which is what ``model()`` does; the data is an ``(m, n_x)``
-  tensor, each epoch's permutation comes from ``torch.randperm`` and batches from
-  ``index_select``;
+  tensor and each epoch's batches are ``index_select``-ed along a new permutation, the same
+  permutation ``model()`` draws (see ``_model_seeds``), so both follow the same trajectory;
 * ``sklearn``: ``MLPClassifier``, for ``gd`` (``solver="sgd"`` without momentum, full batch) and
   ``adam_mb`` (``solver="adam"``, ``alpha = lambd * 64 / m``: scikit-learn divides its penalty by
   the size of the batch, we divide by ``m``; see ``SKLEARN_NOTES``). It has no batch norm, so it
-  sits out ``adam_bn``.
+  sits out ``adam_bn``. It starts from our He-normal weights (instead of its own Glorot-uniform
+  draw) through its ``_init_coef`` hook. Recent versions (1.9 here) keep float32 input in
+  float32; a version that casts to float64 gets the dtype it computed in after its name.
 
 Each timed run is a fresh child process (this script with ``--_worker``) that imports its
-library, loads the data into its natural layout and then times the training call alone: no data
-loading, no conversion, no evaluation. The runs alternate between implementations (ours, torch,
-sklearn, ours, torch, ...) ``--repeats`` times, so a change in the machine's load hits all of
-them alike; the tables give the median. Peak memory is the child's ``ru_maxrss`` after training
-(its whole peak resident set: interpreter, library, data and training), with in brackets the
-increase over the resident set just before training started. Every child uses the same number of
-threads: ``--threads`` (default ``os.cpu_count()``) goes into ``OMP_NUM_THREADS``,
-``OPENBLAS_NUM_THREADS`` and ``MKL_NUM_THREADS`` before NumPy is imported, and into
-``torch.set_num_threads``.
+library, loads the data into its natural layout, trains a tiny network the same way once,
+untimed (so that one-time costs such as PyTorch's ~1 s of lazy imports on its first optimiser
+are not charged to the workload), and then times the training call alone: no data loading, no
+conversion, no evaluation. The runs alternate between implementations (ours, torch, sklearn,
+ours, torch, ...) ``--repeats`` times, so a change in the machine's load hits all of them alike;
+the tables give the median (the JSON also has each run and its CPU time). Peak memory is the
+child's ``ru_maxrss`` after training (its whole peak resident set: interpreter, library, data and
+training), with in brackets the increase over the resident set just before the timed training
+started. Every child uses the same number of threads: ``--threads`` (default ``os.cpu_count()``)
+goes into ``OMP_NUM_THREADS``, ``OPENBLAS_NUM_THREADS`` and ``MKL_NUM_THREADS`` before NumPy is
+imported, and into ``torch.set_num_threads``.
+
+Other processes matter a lot on a small machine: when they keep a core busy, multithreaded
+OpenBLAS (and torch) threads wait for each other and a run can be tens of times slower. The
+parent measures, for every run, how many cores the *other* processes kept busy (from
+``/proc/stat``, minus the child's own CPU time), prints it under each table and warns when it
+exceeds a quarter of a core; then rerun on a quiet machine, or compare with ``--threads 1``.
 
 The floor is the time of the two products that dominate an iteration, ``W1 @ X`` (forward) and
 ``dZ1 @ X.T`` (backward), with ``W1: (20, 12288)`` and ``X`` laid out as ``model()`` uses it
 (C-contiguous for a full batch; for mini-batches, batches of 64 gathered once, outside the timing,
 from the Fortran-ordered ``X``), each timed alone (median of many calls) and multiplied by the
-number of iterations or batches. No implementation of this network can beat it by much: the rest
-of the network is a few hundred thousand flops per example.
+number of iterations or batches. The rest of the network is a few hundred thousand flops per
+example, so an implementation using the same BLAS and layout cannot beat it by much (PyTorch
+brings its own BLAS and keeps ``X`` as ``(m, n_x)``, so it can). The JSON also gives, for
+reference, both products with ``X`` in the other memory order (``"other_layout"``).
 
 How to read the ratios
 ----------------------
 ``ours/this`` is our median time divided by that row's median time, measured in the same run:
 below 1 we are faster, above 1 slower. On the floor row it is our time over the floor, so
-``1.10`` means 10% of our time is spent outside the two big products. The summary checks the
+``1.10`` means we take 10% longer than the two big products alone. The summary checks the
 targets: gd float64 ours/floor <= 1.10, gd float32 ours/torch <= 1.0, adam_bn and adam_mb ours/torch
 per epoch <= 1.0 in each dtype, and gd ours/sklearn <= 1/3. The final cost (the last epoch's
 training cost, as ``history["cost"][-1]``) and the accuracies show that every implementation
-trained the same network the same way; they differ only by rounding (and, for sklearn's
-``adam_mb``, by its different L2 scaling).
+trained the same network the same way: ours and torch differ only by rounding (torch's
+``BatchNorm1d`` keeps an unbiased running variance, which only shows in the accuracies), and so
+does sklearn on ``gd``; on ``adam_mb`` sklearn shuffles in its own order and scales L2
+differently, so its cost and accuracies are its own.
 """
 
 import argparse
@@ -79,6 +93,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 LAYERS = [12288, 20, 7, 5, 1]
+WARM_UP_LAYERS = [8, 4, 3, 1]
 SEED = 0
 IMPLEMENTATIONS = ("ours", "torch", "sklearn")
 DTYPES = ("float64", "float32")
@@ -204,21 +219,53 @@ def _load_data(dtype):
     }
 
 
-def _initial_parameters(batch_norm, dtype, seed):
-    """The He-normal weights ``model()`` starts from, drawn the way it draws them.
+def _warm_up_data(dtype):
+    """A tiny problem for the untimed warm-up run: ``X (8, 24)``, ``Y (1, 24)``, both classes."""
+    import numpy as np
 
-    The peers start from these, so that all implementations follow the same trajectory (up to
-    rounding) and their final costs can be compared. Should ``model()`` change how it derives
-    its initialisation seed, the peers still start from a He-normal draw, just a different one.
-    """
+    rng = np.random.default_rng(0)
+    X = rng.random((WARM_UP_LAYERS[0], 24)).astype(dtype)
+    Y = (np.arange(24) % 2).reshape(1, -1)
+    return X, Y
+
+
+# The peers start from the weights model() starts from and (PyTorch) see the mini-batches in the
+# order model() does, drawn from the seeds model() derives: all implementations then follow the
+# same trajectory up to rounding, and their final costs check that they train the same network
+# the same way. This matters: Adam at lr 0.001 on 209 images has spikes late in training, so two
+# different shuffles can end 0.1 and 1.2 apart. Should model() change how it derives its seeds,
+# the peers still start from a He-normal draw and shuffle every epoch, just differently.
+
+
+def _model_seeds(seed):
+    """``(init_seed, train_seed)`` as ``model()`` derives them from ``seed``."""
+    import numpy as np
+
+    init_seed, train_seed = np.random.SeedSequence(seed).spawn(2)
+    return init_seed, train_seed
+
+
+def _initial_parameters(layers, batch_norm, dtype, seed):
+    """The He-normal weights ``model()`` starts from, drawn the way it draws them."""
     import numpy as np
 
     import neural_network as nn
 
-    init_seed, _ = np.random.SeedSequence(seed).spawn(2)
+    init_seed, _ = _model_seeds(seed)
     return nn.initialize_parameters_he(
-        LAYERS, seed=np.random.default_rng(init_seed), batch_norm=batch_norm, dtype=dtype
+        layers, seed=np.random.default_rng(init_seed), batch_norm=batch_norm, dtype=dtype
     )
+
+
+def _accuracy(predict, X, Y):
+    """The fraction of the columns of ``X`` whose 0/1 prediction equals ``Y``."""
+    import numpy as np
+
+    return float(np.mean(np.asarray(predict(X)).reshape(Y.shape) == Y))
+
+
+# Every trainer first trains a tiny network the same way, untimed, so that one-time costs (lazy
+# imports such as torch.optim's first use, about a second) are not charged to the workload.
 
 
 def _train_ours(spec, data):
@@ -228,46 +275,56 @@ def _train_ours(spec, data):
     import neural_network as nn
 
     w = WORKLOADS[spec["workload"]]
-    with _Timer() as timer:
-        parameters, history = nno.model(
-            data["X"],
-            data["Y"],
-            LAYERS,
+    dtype = np.dtype(spec["dtype"])
+
+    def train(X, Y, layers, epochs, mini_batch_size):
+        return nno.model(
+            X,
+            Y,
+            layers,
             optimizer=w["optimizer"],
             learning_rate=w["learning_rate"],
-            num_epochs=spec["epochs"],
-            mini_batch_size=w["mini_batch_size"],
+            num_epochs=epochs,
+            mini_batch_size=mini_batch_size,
             lambd=w["lambd"],
             batch_norm=w["batch_norm"],
             seed=spec["seed"],
-            dtype=np.dtype(spec["dtype"]),
+            dtype=dtype,
         )
 
-    def acc(X, Y):
-        return float(np.mean(nn.predict(X, parameters) == Y))
+    X_tiny, Y_tiny = _warm_up_data(dtype)
+    train(X_tiny, Y_tiny, WARM_UP_LAYERS, 2, w["mini_batch_size"] and 8)
+
+    with _Timer() as timer:
+        parameters, history = train(
+            data["X"], data["Y"], LAYERS, spec["epochs"], w["mini_batch_size"]
+        )
+
+    def predict(X):
+        return nn.predict(X, parameters)
 
     return {
         **timer.as_dict(),
         "final_cost": float(history["cost"][-1]),
         "epochs_run": len(history["cost"]),
-        "train_acc": acc(data["X"], data["Y"]),
-        "test_acc": acc(data["X_test"], data["Y_test"]),
+        "train_acc": _accuracy(predict, data["X"], data["Y"]),
+        "test_acc": _accuracy(predict, data["X_test"], data["Y_test"]),
         "compute_dtype": str(parameters["W1"].dtype),
         "version": np.__version__,
     }
 
 
-def _torch_network(torch, init, batch_norm, dtype):
+def _torch_network(torch, init, layers, batch_norm, dtype):
     """``[Linear -> (BatchNorm1d) -> ReLU] * (L-1) -> Linear`` starting from ``init``.
 
     Returns the network and its weight matrices (the arrays the L2 term penalises).
     """
     modules, weights = [], []
-    L = len(LAYERS) - 1
+    L = len(layers) - 1
     for layer in range(1, L + 1):
         hidden_bn = batch_norm and layer < L
         # A batch-norm layer's bias would be cancelled by the mean subtraction: beta replaces it.
-        linear = torch.nn.Linear(LAYERS[layer - 1], LAYERS[layer], bias=not hidden_bn, dtype=dtype)
+        linear = torch.nn.Linear(layers[layer - 1], layers[layer], bias=not hidden_bn, dtype=dtype)
         with torch.no_grad():
             linear.weight.copy_(torch.from_numpy(init[f"W{layer}"]))
             if linear.bias is not None:
@@ -278,10 +335,55 @@ def _torch_network(torch, init, batch_norm, dtype):
             if hidden_bn:
                 # torch's momentum weighs the new batch: 0.1 is our bn_momentum of 0.9.
                 modules.append(
-                    torch.nn.BatchNorm1d(LAYERS[layer], eps=1e-5, momentum=0.1, dtype=dtype)
+                    torch.nn.BatchNorm1d(layers[layer], eps=1e-5, momentum=0.1, dtype=dtype)
                 )
             modules.append(torch.nn.ReLU())
     return torch.nn.Sequential(*modules), weights
+
+
+def _torch_train(torch, w, spec, X, y, layers, epochs, mini_batch_size):
+    """Train a new network on ``X (m, n_x)``, ``y (m, 1)``; return it and the per-epoch costs."""
+    import numpy as np
+
+    dtype = getattr(torch, spec["dtype"])
+    init = _initial_parameters(layers, w["batch_norm"], np.dtype(spec["dtype"]), spec["seed"])
+    net, weights = _torch_network(torch, init, layers, w["batch_norm"], dtype)
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    if w["optimizer"] == "gd":
+        optimizer = torch.optim.SGD(net.parameters(), lr=w["learning_rate"])
+    else:
+        optimizer = torch.optim.Adam(
+            net.parameters(), lr=w["learning_rate"], betas=(0.9, 0.999), eps=1e-8
+        )
+    # model()'s shuffling: one permutation per epoch from a generator seeded with train_seed.
+    rng = np.random.default_rng(_model_seeds(spec["seed"])[1])
+    m = X.shape[0]
+    batch_size = mini_batch_size or m
+    lambd = w["lambd"]
+    net.train()
+    costs = []
+    for _ in range(epochs):
+        if batch_size >= m:
+            batches = [(X, y)]
+        else:
+            permutation = torch.from_numpy(rng.permutation(m))
+            batches = [
+                (X.index_select(0, idx), y.index_select(0, idx))
+                for idx in torch.split(permutation, batch_size)
+            ]
+        epoch_cost = 0.0
+        for X_batch, y_batch in batches:
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(net(X_batch), y_batch)
+            if lambd:
+                # model()'s per-batch L2 term: lambd * m_b / m / (2 m_b) * sum ||W||^2.
+                loss = loss + lambd / (2 * m) * sum((W * W).sum() for W in weights)
+            loss.backward()
+            optimizer.step()
+            epoch_cost += loss.item() * X_batch.shape[0]
+        costs.append(epoch_cost / m)
+    net.eval()
+    return net, costs
 
 
 def _train_torch(spec, data):
@@ -291,74 +393,43 @@ def _train_torch(spec, data):
     w = WORKLOADS[spec["workload"]]
     torch.set_num_threads(spec["threads"])
     torch.manual_seed(spec["seed"])
-    dtype = getattr(torch, spec["dtype"])
-    init = _initial_parameters(w["batch_norm"], np.dtype(spec["dtype"]), spec["seed"])
-    # PyTorch's natural layout: one example per row.
-    X = torch.from_numpy(np.ascontiguousarray(data["X"].T))
-    y = torch.from_numpy(data["Y"].T.astype(spec["dtype"]))
-    m = X.shape[0]
-    lambd = w["lambd"]
-    batch_size = w["mini_batch_size"] or m
 
-    def train():
-        net, weights = _torch_network(torch, init, w["batch_norm"], dtype)
-        loss_fn = torch.nn.BCEWithLogitsLoss()
-        if w["optimizer"] == "gd":
-            optimizer = torch.optim.SGD(net.parameters(), lr=w["learning_rate"])
-        else:
-            optimizer = torch.optim.Adam(
-                net.parameters(), lr=w["learning_rate"], betas=(0.9, 0.999), eps=1e-8
-            )
-        generator = torch.Generator().manual_seed(spec["seed"])
-        net.train()
-        costs = []
-        for _ in range(spec["epochs"]):
-            if batch_size >= m:
-                batches = [(X, y)]
-            else:
-                permutation = torch.randperm(m, generator=generator)
-                batches = [
-                    (X.index_select(0, idx), y.index_select(0, idx))
-                    for idx in torch.split(permutation, batch_size)
-                ]
-            epoch_cost = 0.0
-            for X_batch, y_batch in batches:
-                optimizer.zero_grad(set_to_none=True)
-                loss = loss_fn(net(X_batch), y_batch)
-                if lambd:
-                    # model()'s per-batch L2 term: lambd * m_b / m / (2 m_b) * sum ||W||^2.
-                    loss = loss + lambd / (2 * m) * sum((W * W).sum() for W in weights)
-                loss.backward()
-                optimizer.step()
-                epoch_cost += loss.item() * X_batch.shape[0]
-            costs.append(epoch_cost / m)
-        return net, costs
+    def as_rows(X, Y):
+        """PyTorch's natural layout: one example per row, ``(m, n_x)`` and ``(m, 1)``."""
+        X_rows = torch.from_numpy(np.ascontiguousarray(X.T))
+        return X_rows, torch.from_numpy(np.ascontiguousarray(Y.T, dtype=spec["dtype"]))
 
+    X_tiny, Y_tiny = _warm_up_data(np.dtype(spec["dtype"]))
+    _torch_train(
+        torch, w, spec, *as_rows(X_tiny, Y_tiny), WARM_UP_LAYERS, 2, w["mini_batch_size"] and 8
+    )
+
+    X, y = as_rows(data["X"], data["Y"])
     with _Timer() as timer:
-        net, costs = train()
+        net, costs = _torch_train(
+            torch, w, spec, X, y, LAYERS, spec["epochs"], w["mini_batch_size"]
+        )
 
-    def acc(X_numpy, Y_numpy):
+    def predict(X):
         with torch.no_grad():
-            logits = net(torch.from_numpy(np.ascontiguousarray(X_numpy.T)))
-        return float(np.mean((logits.numpy().T > 0) == Y_numpy))
+            logits = net(torch.from_numpy(np.ascontiguousarray(X.T)))
+        return (logits.numpy() > 0).T
 
-    net.eval()
     return {
         **timer.as_dict(),
         "final_cost": costs[-1],
         "epochs_run": len(costs),
-        "train_acc": acc(data["X"], data["Y"]),
-        "test_acc": acc(data["X_test"], data["Y_test"]),
+        "train_acc": _accuracy(predict, data["X"], data["Y"]),
+        "test_acc": _accuracy(predict, data["X_test"], data["Y_test"]),
         "compute_dtype": str(next(net.parameters()).dtype).replace("torch.", ""),
         "version": torch.__version__,
         "threads": torch.get_num_threads(),
     }
 
 
-def _train_sklearn(spec, data):
+def _sklearn_classifier(w, spec, layers, m, dtype):
+    """An ``MLPClassifier`` set up like ``model()`` for workload ``w``, starting from He weights."""
     import numpy as np
-    import sklearn
-    from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
     class StartFromHe(MLPClassifier):
@@ -373,13 +444,9 @@ def _train_sklearn(spec, data):
                     return np.ascontiguousarray(W.T, dtype=dtype), b.ravel().astype(dtype)
             return super()._init_coef(fan_in, fan_out, dtype)
 
-    w = WORKLOADS[spec["workload"]]
-    X = np.ascontiguousarray(data["X"].T)
-    y = data["Y"].ravel()
-    m = X.shape[0]
     epochs = spec["epochs"]
     common = {
-        "hidden_layer_sizes": tuple(LAYERS[1:-1]),
+        "hidden_layer_sizes": tuple(layers[1:-1]),
         "activation": "relu",
         "learning_rate_init": w["learning_rate"],
         "max_iter": epochs,
@@ -387,7 +454,7 @@ def _train_sklearn(spec, data):
         "n_iter_no_change": epochs + 1,  # never stop early
         "random_state": spec["seed"],
     }
-    if spec["workload"] == "gd":
+    if w["optimizer"] == "gd":
         clf = StartFromHe(
             solver="sgd",
             batch_size=m,
@@ -402,6 +469,7 @@ def _train_sklearn(spec, data):
         clf = StartFromHe(
             solver="adam",
             batch_size=w["mini_batch_size"],
+            # sklearn's penalty gradient is alpha / m_batch * W, ours lambd / m * W.
             alpha=w["lambd"] * w["mini_batch_size"] / m,
             beta_1=0.9,
             beta_2=0.999,
@@ -409,22 +477,41 @@ def _train_sklearn(spec, data):
             shuffle=True,
             **common,
         )
-    init = _initial_parameters(False, X.dtype, spec["seed"])
-    L = len(LAYERS) - 1
+    init = _initial_parameters(layers, False, dtype, spec["seed"])
+    L = len(layers) - 1
     clf.initial = [(init[f"W{layer}"], init[f"b{layer}"]) for layer in range(1, L + 1)]
+    return clf
 
+
+def _train_sklearn(spec, data):
+    import numpy as np
+    import sklearn
+    from sklearn.exceptions import ConvergenceWarning
+
+    w = WORKLOADS[spec["workload"]]
+
+    def as_rows(X, Y):
+        return np.ascontiguousarray(X.T), Y.ravel()
+
+    X_tiny, y_tiny = as_rows(*_warm_up_data(np.dtype(spec["dtype"])))
+    X, y = as_rows(data["X"], data["Y"])
+    tiny = _sklearn_classifier(w, {**spec, "epochs": 2}, WARM_UP_LAYERS, 24, X.dtype)
+    clf = _sklearn_classifier(w, spec, LAYERS, X.shape[0], X.dtype)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
+        tiny.fit(X_tiny, y_tiny)
         with _Timer() as timer:
             clf.fit(X, y)
+
+    def predict(X):
+        return clf.predict(np.ascontiguousarray(X.T))
+
     return {
         **timer.as_dict(),
         "final_cost": float(clf.loss_curve_[-1]),
         "epochs_run": int(clf.n_iter_),
-        "train_acc": float(np.mean(clf.predict(X) == y)),
-        "test_acc": float(
-            np.mean(clf.predict(np.ascontiguousarray(data["X_test"].T)) == data["Y_test"].ravel())
-        ),
+        "train_acc": _accuracy(predict, data["X"], data["Y"]),
+        "test_acc": _accuracy(predict, data["X_test"], data["Y_test"]),
         "compute_dtype": str(clf.coefs_[0].dtype),
         "version": sklearn.__version__,
         "started_from_he": not clf.initial,
@@ -480,11 +567,17 @@ def _measure_floor(spec):
         products[str(size)] = {
             "forward_s": _median_seconds(lambda X_batch=X_batch: W1 @ X_batch),
             "backward_s": _median_seconds(lambda X_batch=X_batch, dZ1=dZ1: dZ1 @ X_batch.T),
-            "layout": "C"
+            "layout": "C" if X_batch.flags.c_contiguous else "F",
+        }
+        # For reference (JSON only): the same products with X_batch in the other memory order.
+        X_other = (
+            np.asfortranarray(X_batch)
             if X_batch.flags.c_contiguous
-            else "F"
-            if X_batch.flags.f_contiguous
-            else "?",
+            else np.ascontiguousarray(X_batch)
+        )
+        products[str(size)]["other_layout"] = {
+            "forward_s": _median_seconds(lambda X_other=X_other: W1 @ X_other),
+            "backward_s": _median_seconds(lambda X_other=X_other, dZ1=dZ1: dZ1 @ X_other.T),
         }
     sizes = _batch_sizes(m, mini_batch_size)
     per_epoch = sum(products[str(s)]["forward_s"] + products[str(s)]["backward_s"] for s in sizes)
@@ -502,7 +595,7 @@ def _worker(spec):
             if impl in PEER_MODULES:
                 try:
                     __import__(PEER_MODULES[impl])
-                except ImportError as error:  # an optional peer that is not installed
+                except Exception as error:  # an optional peer, not installed (or broken)
                     result = {
                         "status": "skipped",
                         "reason": f"import {PEER_MODULES[impl]} failed: {error}",
@@ -830,6 +923,12 @@ def _title(report, workload, dtype):
     return f"{workload}, {dtype}: {LAYERS}, {w['description']}, {w['epochs']} {unit}"
 
 
+def _busiest(report):
+    """The most cores other processes kept busy during any one run."""
+    loads = report["other_load"].values()
+    return max((o["max"] for by_dtype in loads for o in by_dtype.values()), default=0.0)
+
+
 def format_text(report):
     """The plain-text tables and the summary of the targets."""
     lines = []
@@ -842,10 +941,7 @@ def format_text(report):
         f"Load average (1, 5, 15 min): {report['load_average_before']} before, "
         f"{report['load_average_after']} after; {report['repeats']} repeat(s), runs alternated"
     )
-    busiest = max(
-        (o["max"] for by_dtype in report["other_load"].values() for o in by_dtype.values()),
-        default=0.0,
-    )
+    busiest = _busiest(report)
     if busiest > BUSY_CORES:
         lines.append(
             f"WARNING: other processes kept up to {busiest:.2f} of {m['cores']} cores busy during "
@@ -906,7 +1002,10 @@ def format_markdown(report):
         f"Machine: {m['cpu']}, {m['cores']} cores ({m['threads']} threads per run), "
         f"Python {m['python']}, NumPy {m['numpy']} with {m['blas']}, PyTorch {m['torch']}, "
         f"scikit-learn {m['scikit-learn']}. Load average before the run: "
-        f"{report['load_average_before']}. Median of {report['repeats']} alternated run(s).",
+        f"{report['load_average_before']}; other processes kept up to {_busiest(report):.2f} "
+        f"cores busy during a run. Median of {report['repeats']} alternated run(s); "
+        "ours/this is our median time over the row's (on the floor row: over the time of "
+        "`W1 @ X` and `dZ1 @ X.T` alone).",
         "",
         "| workload | dtype | implementation | median s | ms/iter or epoch | peak MB (+MB) "
         "| final cost | train acc | test acc | ours/this |",
@@ -951,9 +1050,25 @@ def parse_args(argv=None):
     )
     arg = parser.add_argument
     arg("--quick", action="store_true", help="few iterations/epochs, one repeat: a smoke run")
-    arg("--workloads", type=_choices(tuple(WORKLOADS), "workload"), default=list(WORKLOADS))
-    arg("--dtype", dest="dtypes", type=_choices(DTYPES, "dtype"), default=list(DTYPES))
-    arg("--peers", type=_choices(IMPLEMENTATIONS, "peer"), default=list(IMPLEMENTATIONS))
+    arg(
+        "--workloads",
+        type=_choices(tuple(WORKLOADS), "workload"),
+        default=list(WORKLOADS),
+        help=f"comma-separated, from {','.join(WORKLOADS)} (default: all)",
+    )
+    arg(
+        "--dtype",
+        dest="dtypes",
+        type=_choices(DTYPES, "dtype"),
+        default=list(DTYPES),
+        help=f"comma-separated, from {','.join(DTYPES)} (default: both)",
+    )
+    arg(
+        "--peers",
+        type=_choices(IMPLEMENTATIONS, "peer"),
+        default=list(IMPLEMENTATIONS),
+        help=f"implementations to run, from {','.join(IMPLEMENTATIONS)} (default: all)",
+    )
     arg("--repeats", type=int, default=None, help="timed runs per implementation (3; quick: 1)")
     arg("--threads", type=int, default=None, help="threads for every run (default: all cores)")
     arg("--seed", type=int, default=SEED, help="seed of the initial weights and the shuffling")

@@ -445,3 +445,42 @@ def test_augment_rejects_x_that_does_not_match_image_shape():
 def test_class_balance_is_the_fraction_of_cats_as_a_python_float():
     balance = class_balance(np.array([[0, 1, 1, 0]]))
     assert balance == 0.5 and type(balance) is float
+
+
+# ---------------------------------------------------------------------------------------------
+# balance_classes / augment_balanced_flips
+# ---------------------------------------------------------------------------------------------
+
+
+def test_balance_classes_repeats_the_rarer_class_until_both_are_equally_frequent():
+    X = np.arange(2 * 7, dtype=float).reshape(2, 7)
+    Y = np.array([[0, 1, 0, 0, 1, 0, 0]])
+
+    X_bal, Y_bal = cat_data.balance_classes(X, Y)
+
+    assert Y_bal.shape == (1, 10) and X_bal.shape == (2, 10)
+    assert int(Y_bal.sum()) == 5
+    np.testing.assert_array_equal(X_bal[:, :7], X)
+    # The extra columns cycle through the cats (columns 1 and 4) in order.
+    np.testing.assert_array_equal(X_bal[:, 7:], X[:, [1, 4, 1]])
+    np.testing.assert_array_equal(Y_bal[:, 7:], [[1, 1, 1]])
+
+
+def test_balance_classes_leaves_a_balanced_or_single_class_set_as_it_is():
+    X = np.ones((3, 4))
+    for Y in (np.array([[0, 1, 1, 0]]), np.array([[1, 1, 1, 1]])):
+        X_bal, Y_bal = cat_data.balance_classes(X, Y)
+        np.testing.assert_array_equal(Y_bal, Y)
+        assert X_bal.shape == X.shape
+
+
+def test_augment_balanced_flips_flips_then_balances():
+    rng = np.random.default_rng(0)
+    X = rng.random((12, 5))
+    Y = np.array([[1, 0, 0, 0, 0]])
+
+    X_aug, Y_aug = cat_data.augment_balanced_flips(X, Y, image_shape=(2, 2, 3))
+
+    X_flip, Y_flip = cat_data.augment_with_flips(X, Y, image_shape=(2, 2, 3))
+    np.testing.assert_array_equal(X_aug[:, :10], X_flip)
+    assert Y_aug.shape == (1, 16) and int(Y_aug.sum()) == 8

@@ -1270,3 +1270,31 @@ def test_main_returns_the_scores_of_each_split_and_zero_batch_size_means_full_ba
     assert metadata["mini_batch_size"] is None
     assert metadata["layers_dims"] == [12288, 3, 1]
     assert metadata["accuracy"] == {name: s["accuracy"] for name, s in results.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Large arrays are updated by row blocks in threads: bit-for-bit the same result
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_threaded_row_block_updates_equal_the_whole_array_update(dtype):
+    rng = np.random.default_rng(0)
+    shape = (20, 4096)  # large enough to be split into row blocks
+    theta, g, v, s = (rng.standard_normal(shape).astype(dtype) for _ in range(4))
+    s = np.abs(s)
+    parameters = {"W1": theta, "b1": np.zeros((20, 1), dtype)}
+    grads = {"dW1": g, "db1": np.ones((20, 1), dtype)}
+    state_v = {"dW1": v, "db1": np.zeros((20, 1), dtype)}
+    state_s = {"dW1": s, "db1": np.zeros((20, 1), dtype)}
+
+    new, new_v, new_s = nno.update_parameters_with_adam(
+        parameters, grads, state_v, state_s, 7, 0.01, 0.9, 0.999, 1e-8
+    )
+
+    expected = [a.copy() for a in (theta, g, v, s)]
+    nno.adam_step(*expected, 7, 0.01, 0.9, 0.999, 1e-8)
+    np.testing.assert_array_equal(new["W1"], expected[0])
+    np.testing.assert_array_equal(new_v["dW1"], expected[2])
+    np.testing.assert_array_equal(new_s["dW1"], expected[3])
+    assert new["W1"].dtype == dtype
