@@ -379,6 +379,25 @@ def test_backprop_matches_numerical_gradient(depth, lambd, keep_prob, batch_norm
     assert error < GRAD_CHECK_TOLERANCE
 
 
+@pytest.mark.parametrize("depth", [1, 2, 4])
+def test_a_c_ordered_copy_of_X_T_gives_the_same_gradients(depth):
+    """``X_T`` only changes the memory layout BLAS reads; the gradients stay the same."""
+    X, Y, parameters = grad_check_setup(depth, batch_norm=True)
+    AL, caches = nn.forward_propagation(X, parameters)
+    AL_T, caches_T = nn.forward_propagation(X, parameters, X_T=np.ascontiguousarray(X.T))
+    np.testing.assert_array_equal(AL_T, AL)
+    grads = nn.backward_propagation(AL, Y, caches)
+    grads_T = nn.backward_propagation(AL_T, Y, caches_T)
+    for key, value in grads.items():
+        np.testing.assert_allclose(grads_T[key], value, rtol=1e-12, atol=1e-15)
+
+
+def test_X_T_of_the_wrong_shape_is_rejected():
+    X, _, parameters = grad_check_setup(2, batch_norm=False)
+    with pytest.raises(ValueError, match="X_T must be X.T"):
+        nn.forward_propagation(X, parameters, X_T=X)
+
+
 def scale_dW(linear_backward):
     def wrong(*args, **kwargs):
         dA_prev, dW, db = linear_backward(*args, **kwargs)
