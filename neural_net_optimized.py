@@ -593,7 +593,7 @@ def model(
     history = {"cost": [], "learning_rate": [], "time": []}
     if has_dev:
         history.update(dev_cost=[], dev_accuracy=[])
-    best = (math.inf, None)
+    best_dev_cost, best_parameters = math.inf, None
     epochs_without_improvement = 0
     bar = _Progress(num_epochs, print_cost if progress is None else progress)
     start = time.perf_counter()
@@ -650,10 +650,11 @@ def model(
                 history["dev_cost"].append(dev_cost)
                 history["dev_accuracy"].append(dev_acc)
                 message += f", dev cost {dev_cost:.6f}, dev accuracy {dev_acc:.3f}"
-                if dev_cost < best[0]:
-                    # The optimiser updates the arrays in place: keep a copy of the best ones.
-                    best = (dev_cost, {key: value.copy() for key, value in parameters.items()})
-                    epochs_without_improvement = 0
+                if dev_cost < best_dev_cost:
+                    best_dev_cost, epochs_without_improvement = dev_cost, 0
+                    if early_stopping is not None:
+                        # The optimiser updates the arrays in place: keep a copy of the best.
+                        best_parameters = {key: value.copy() for key, value in parameters.items()}
                 else:
                     epochs_without_improvement += 1
             if print_cost and (epoch % print_every == 0 or epoch == num_epochs - 1):
@@ -661,11 +662,13 @@ def model(
             bar.update(epoch + 1, epoch_cost)
             if early_stopping is not None and epochs_without_improvement >= early_stopping:
                 if print_cost:
-                    bar.write(f"Early stopping after epoch {epoch}: best dev cost {best[0]:.6f}")
+                    bar.write(
+                        f"Early stopping after epoch {epoch}: best dev cost {best_dev_cost:.6f}"
+                    )
                 break
     bar.close(len(history["cost"]), history["cost"][-1])
     if early_stopping is not None:
-        parameters = best[1]
+        parameters = best_parameters
     if not all(np.isfinite(value).all() for value in parameters.values()):
         raise FloatingPointError(
             "the parameters became non-finite during training: the learning rate is probably "
