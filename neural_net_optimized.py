@@ -362,12 +362,12 @@ def log_loss(Y, probabilities):
     return nn.compute_cost(np.asarray(probabilities), Y)
 
 
-def evaluate(X, Y, parameters):
-    """Every score of ``parameters`` on the set ``(X, Y)``, as a dict.
+def scores_from_probabilities(Y, probabilities):
+    """Every score of predicted probabilities ``(1, m)`` against the labels ``Y``, as a dict.
 
-    Keys: ``accuracy``, ``balanced_accuracy``, ``log_loss``, ``tp``, ``fp``, ``tn``, ``fn``.
+    Keys: ``accuracy``, ``balanced_accuracy``, ``log_loss``, ``tp``, ``fp``, ``tn``, ``fn``; the
+    predicted class is ``1[p > 0.5]``, as in :func:`neural_network.predict`.
     """
-    probabilities = nn.predict_proba(X, parameters)
     Y_pred = (probabilities > 0.5).astype(np.int64)
     return {
         "accuracy": accuracy(Y, Y_pred),
@@ -375,6 +375,11 @@ def evaluate(X, Y, parameters):
         "log_loss": log_loss(Y, probabilities),
         **confusion_counts(Y, Y_pred),
     }
+
+
+def evaluate(X, Y, parameters):
+    """Every score of ``parameters`` on ``(X, Y)``: see :func:`scores_from_probabilities`."""
+    return scores_from_probabilities(Y, nn.predict_proba(X, parameters))
 
 
 # --------------------------------------------------------------------------------------------
@@ -795,15 +800,6 @@ def train_configuration(X, Y, config, *, seed=0, augment=None, **kwargs):
     return model(X, Y, [X.shape[0], *hidden, 1], seed=seed, **config, **kwargs)
 
 
-def _scores(Y, probabilities):
-    Y_pred = (probabilities > 0.5).astype(np.int64)
-    return {
-        "log_loss": log_loss(Y, probabilities),
-        "balanced_accuracy": balanced_accuracy(Y, Y_pred),
-        "accuracy": accuracy(Y, Y_pred),
-    }
-
-
 def _score_configuration(X, Y, config, splits, seed, augment, dtype):
     """Score ``config`` on the held-out columns of ``splits``, pooled, or say why it is rejected.
 
@@ -823,7 +819,7 @@ def _score_configuration(X, Y, config, splits, seed, augment, dtype):
             return None, "predicts a single class"
         probabilities[:, dev_idx] = fold_probabilities
     held_out = np.concatenate([dev_idx for _, dev_idx in splits])
-    return _scores(Y[:, held_out], probabilities[:, held_out]), None
+    return scores_from_probabilities(Y[:, held_out], probabilities[:, held_out]), None
 
 
 def random_search(
