@@ -27,6 +27,7 @@ import numpy as np
 
 TRAINABLE = ("W", "b", "gamma", "beta")
 RUNNING = ("running_mean", "running_var")
+BATCHNORM_KEYS = ("gamma", "beta", *RUNNING)  # what a batch-norm layer has instead of b
 BN_MOMENTUM = 0.9
 BN_EPSILON = 1e-5
 
@@ -157,8 +158,7 @@ def check_parameters(parameters):
             dims.append(W.shape[1])
         n = W.shape[0]
         dims.append(n)
-        bn_keys = [f"{name}{layer}" for name in ("gamma", "beta", *RUNNING)]
-        found = [key for key in bn_keys if key in parameters]
+        found = [f"{name}{layer}" for name in BATCHNORM_KEYS if f"{name}{layer}" in parameters]
         if found:
             if layer == L:
                 raise ValueError(f"the output layer {L} cannot use batch norm (found {found})")
@@ -167,7 +167,7 @@ def check_parameters(parameters):
                     f"layer {layer} has both 'b{layer}' and batch-norm keys {found}: a batch-norm "
                     "layer has no bias (its mean subtraction cancels b; beta replaces it)"
                 )
-            needed = ("gamma", "beta", "running_mean", "running_var")
+            needed = BATCHNORM_KEYS
         else:
             needed = ("b",)
         for name in needed:
