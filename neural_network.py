@@ -243,25 +243,24 @@ def initialize_parameters_he(layers_dims, seed=0, batch_norm=False, dtype=np.flo
 # --------------------------------------------------------------------------------------------
 
 
-def linear_forward(A_prev, W, b=None, A_prev_T=None):
+def linear_forward(A_prev, W, b=None):
     """``Z = W A_prev + b``.
 
     Args:
         A_prev: ``(n_{l-1}, m)`` activations of the previous layer (or ``X``).
         W: ``(n_l, n_{l-1})``.
         b: ``(n_l, 1)``, or None for a batch-normalised layer, whose beta plays the role of b.
-        A_prev_T: optionally ``A_prev.T`` as a C-ordered ``(m, n_{l-1})`` copy, for the backward
-            step's ``dZ A_prev^T``: BLAS computes that product faster from it than from a
-            transposed view. Worth one extra copy of ``X`` when the same (full) batch is used at
-            every step.
 
     Returns:
-        Z: ``(n_l, m)``; cache: ``(A_prev, W, b, A_prev_T)``, kept by reference, not copied.
+        Z: ``(n_l, m)``; cache: ``(A_prev, W, b)``, kept by reference, not copied.
     """
-    Z = W @ A_prev
+    # The same product written as Z^T = A_prev^T W^T. When A_prev is X in Fortran order (one
+    # contiguous column per example, as model() stores it), A_prev^T is C-contiguous and BLAS
+    # runs this long, thin product faster this way: 1.15x in float64, 1.4x in float32 here.
+    Z = (A_prev.T @ W.T).T
     if b is not None:
         Z += b
-    return Z, (A_prev, W, b, A_prev_T)
+    return Z, (A_prev, W, b)
 
 
 def linear_backward(dZ, cache, lambd=0.0, compute_dA_prev=True):
@@ -280,12 +279,12 @@ def linear_backward(dZ, cache, lambd=0.0, compute_dA_prev=True):
     Returns:
         dA_prev: ``(n_{l-1}, m)`` or None; dW: ``(n_l, n_{l-1})``; db: ``(n_l, 1)`` or None.
     """
-    A_prev, W, b, A_prev_T = cache
+    A_prev, W, b = cache
     m = A_prev.shape[1]
     # Dividing the small (n_l, m) matrix dZ by m, rather than the product, saves a pass over dW,
     # which for the first layer has n_1 * n_x entries (245,760 for the cat network).
     dZ_mean = dZ * (1.0 / m)
-    dW = dZ_mean @ (A_prev.T if A_prev_T is None else A_prev_T)
+    dW = dZ_mean @ A_prev.T
     if lambd:
         dW += (lambd / m) * W
     db = dZ_mean.sum(axis=1, keepdims=True) if b is not None else None
@@ -414,7 +413,6 @@ def forward_propagation(
     bn_momentum=BN_MOMENTUM,
     bn_epsilon=BN_EPSILON,
     check_input=True,
-    X_T=None,
 ):
     """Forward pass: ``[LINEAR -> (BATCHNORM) -> RELU -> (DROPOUT)] * (L-1) -> LINEAR -> SIGMOID``.
 
@@ -431,8 +429,6 @@ def forward_propagation(
         bn_epsilon: added to the variance before the square root.
         check_input: validate ``X``, ``parameters`` and ``keep_prob`` (model() does it once up
             front and then skips it).
-        X_T: optionally ``X.T`` as a C-ordered copy, which speeds up the first layer's weight
-            gradient (see :func:`linear_forward`); model() passes it for full-batch training.
 
     Returns:
         AL: ``(1, m)`` output probabilities ``sigma(Z_L)``.
@@ -446,8 +442,6 @@ def forward_propagation(
         dims = check_parameters(parameters)
         X = check_X(X, n_x=dims[0])
         keep_prob = check_keep_prob(keep_prob)
-        if X_T is not None and np.shape(X_T) != X.shape[::-1]:
-            raise ValueError(f"X_T must be X.T, of shape {X.shape[::-1]}, got {np.shape(X_T)}")
     dropout = training and keep_prob < 1.0
     if dropout:
         rng = _as_generator(rng)
@@ -457,9 +451,7 @@ def forward_propagation(
     A = X
     for layer in range(1, L):
         bn = uses_batchnorm(parameters, layer)
-        Z, linear_cache = linear_forward(
-            A, parameters[f"W{layer}"], parameters.get(f"b{layer}"), X_T if layer == 1 else None
-        )
+        Z, linear_cache = linear_forward(A, parameters[f"W{layer}"], parameters.get(f"b{layer}"))
         bn_cache = None
         if bn:
             Z, bn_cache, (mean, var) = batchnorm_forward(
@@ -482,9 +474,7 @@ def forward_propagation(
         layer_caches.append(
             {"linear": linear_cache, "batchnorm": bn_cache, "relu": relu_cache, "dropout": mask}
         )
-    ZL, linear_cache = linear_forward(
-        A, parameters[f"W{L}"], parameters[f"b{L}"], X_T if L == 1 else None
-    )
+    ZL, linear_cache = linear_forward(A, parameters[f"W{L}"], parameters[f"b{L}"])
     AL = sigmoid(ZL)
     layer_caches.append({"linear": linear_cache})
     caches = {

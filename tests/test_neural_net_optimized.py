@@ -373,6 +373,24 @@ def test_no_optimiser_modifies_its_arguments(optimizer):
         assert_same_arrays(actual, expected)
 
 
+def test_float32_updates_keep_parameters_and_state_in_float32_even_with_numpy_scalars():
+    parameters, grads = batch_norm_network()
+    parameters = {key: value.astype(np.float32) for key, value in parameters.items()}
+    grads = {key: value.astype(np.float32) for key, value in grads.items()}
+    v, s = nno.initialize_adam(parameters)
+    # NumPy float64 scalars are not "weak" under NumPy 2's promotion rules: mixed naively into
+    # float32 arithmetic they would make float64 results.
+    beta1, beta2, lr = np.float64(0.9), np.float64(0.999), np.float64(0.01)
+    results = [
+        nno.update_parameters_with_gd(parameters, grads, lr),
+        *nno.update_parameters_with_momentum(parameters, grads, v, beta1, lr),
+        *nno.update_parameters_with_rmsprop(parameters, grads, s, beta2, lr),
+        *nno.update_parameters_with_adam(parameters, grads, v, s, 2, lr, beta1, beta2),
+    ]
+    for result in results:
+        assert {value.dtype for value in result.values()} == {np.dtype(np.float32)}
+
+
 def test_optimiser_states_are_zeros_keyed_like_the_gradients():
     parameters, grads = batch_norm_network()
     v_adam, s_adam = nno.initialize_adam(parameters)
@@ -592,6 +610,22 @@ def test_model_keeps_a_float32_problem_in_float32(separable):
     )
     assert {value.dtype for value in parameters.values()} == {np.dtype(np.float32)}
     assert all(isinstance(cost, float) for cost in history["cost"])
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+def test_float32_and_float64_train_to_the_same_accuracy(separable, optimizer):
+    X, Y, _ = separable
+    args = dict(
+        optimizer=optimizer, learning_rate=GOOD_LEARNING_RATES[optimizer], num_epochs=60,
+        mini_batch_size=32, seed=0,
+    )  # fmt: skip
+    p64, h64 = nno.model(X, Y, [5, 8, 1], **args)
+    p32, h32 = nno.model(X, Y, [5, 8, 1], dtype=np.float32, **args)
+
+    assert p32["W1"].dtype == np.float32
+    assert nno.accuracy(Y, nn.predict(X, p32)) == nno.accuracy(Y, nn.predict(X, p64)) == 1.0
+    # The same run, up to float32 rounding: the cost curves agree to a few digits.
+    np.testing.assert_allclose(h32["cost"], h64["cost"], rtol=1e-3)
 
 
 def test_model_does_not_modify_its_inputs(separable):
@@ -1287,9 +1321,44 @@ def test_row_block_updates_equal_the_whole_array_update(dtype):
         parameters, grads, state_v, state_s, 7, 0.01, 0.9, 0.999, 1e-8
     )
 
-    expected = [a.copy() for a in (theta, g, v, s)]
+    # adam_step on the whole arrays, with the moments as the sums it keeps (V = v / (1 - beta1)).
+    expected = [theta.copy(), g.copy(), v / (1 - 0.9), s / (1 - 0.999)]
     nno.adam_step(*expected, 7, 0.01, 0.9, 0.999, 1e-8)
     np.testing.assert_array_equal(new["W1"], expected[0])
-    np.testing.assert_array_equal(new_v["dW1"], expected[2])
-    np.testing.assert_array_equal(new_s["dW1"], expected[3])
+    np.testing.assert_array_equal(new_v["dW1"], expected[2] * (1 - 0.9))
+    np.testing.assert_array_equal(new_s["dW1"], expected[3] * (1 - 0.999))
     assert new["W1"].dtype == dtype
+
+
+@pytest.mark.parametrize("batch_norm", [False, True], ids=["plain", "batch_norm"])
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+def test_model_takes_the_steps_of_the_public_update_functions(separable, optimizer, batch_norm):
+    """model()'s in-place updates (Adam's moments kept as sums) follow the public functions."""
+    X, Y, _ = separable
+    layers, lr, lambd = [5, 8, 4, 1], GOOD_LEARNING_RATES[optimizer], 0.3
+    trained, _ = nno.model(
+        X, Y, layers, optimizer=optimizer, learning_rate=lr, num_epochs=6, lambd=lambd,
+        mini_batch_size=None, batch_norm=batch_norm, seed=3,
+    )  # fmt: skip
+
+    init_seed, _ = np.random.SeedSequence(3).spawn(2)
+    parameters = nn.initialize_parameters_he(
+        layers, seed=np.random.default_rng(init_seed), batch_norm=batch_norm
+    )
+    v, s = nno.initialize_adam(parameters)
+    for t in range(1, 7):
+        AL, caches = nn.forward_propagation(X, parameters)
+        grads = nn.backward_propagation(AL, Y, caches, lambd)
+        parameters = {**parameters, **caches["running_stats"]}
+        if optimizer == "gd":
+            parameters = nno.update_parameters_with_gd(parameters, grads, lr)
+        elif optimizer == "momentum":
+            parameters, v = nno.update_parameters_with_momentum(parameters, grads, v, 0.9, lr)
+        elif optimizer == "rmsprop":
+            parameters, s = nno.update_parameters_with_rmsprop(parameters, grads, s, 0.999, lr)
+        else:
+            parameters, v, s = nno.update_parameters_with_adam(parameters, grads, v, s, t, lr)
+
+    assert trained.keys() == parameters.keys()
+    for key in parameters:
+        np.testing.assert_allclose(trained[key], parameters[key], rtol=1e-12, atol=1e-15)
