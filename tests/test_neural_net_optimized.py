@@ -1307,6 +1307,19 @@ def test_main_returns_the_scores_of_each_split_and_zero_batch_size_means_full_ba
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_flushing_sets_only_subnormal_entries_to_zero(dtype):
+    tiny = np.finfo(dtype).tiny
+    array = np.array([[tiny / 4, -tiny / 1024, tiny, -tiny], [0.0, 1e-3, -2.5, tiny * 2]], dtype)
+    expected = array.copy()
+    expected[0, :2] = 0.0
+
+    nno._flush_subnormals(array)
+
+    np.testing.assert_array_equal(array, expected)
+    assert array.dtype == dtype
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_row_block_updates_equal_the_whole_array_update(dtype):
     rng = np.random.default_rng(0)
     shape = (20, 4096)  # large enough to be split into row blocks
@@ -1337,7 +1350,7 @@ def test_model_takes_the_steps_of_the_public_update_functions(separable, optimiz
     X, Y, _ = separable
     layers, lr, lambd = [5, 8, 4, 1], GOOD_LEARNING_RATES[optimizer], 0.3
     trained, _ = nno.model(
-        X, Y, layers, optimizer=optimizer, learning_rate=lr, num_epochs=6, lambd=lambd,
+        X, Y, layers, optimizer=optimizer, learning_rate=lr, num_epochs=20, lambd=lambd,
         mini_batch_size=None, batch_norm=batch_norm, seed=3,
     )  # fmt: skip
 
@@ -1346,7 +1359,7 @@ def test_model_takes_the_steps_of_the_public_update_functions(separable, optimiz
         layers, seed=np.random.default_rng(init_seed), batch_norm=batch_norm
     )
     v, s = nno.initialize_adam(parameters)
-    for t in range(1, 7):
+    for t in range(1, 21):  # past step 16, where model() also flushes subnormals (none here)
         AL, caches = nn.forward_propagation(X, parameters)
         grads = nn.backward_propagation(AL, Y, caches, lambd)
         parameters = {**parameters, **caches["running_stats"]}
