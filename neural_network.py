@@ -641,7 +641,8 @@ def gradient_check(
     Args:
         X: ``(n_x, m)``; Y: ``(1, m)``; parameters: the network at which to check.
         lambd, keep_prob, bn_epsilon: as in training.
-        epsilon: the finite-difference step.
+        epsilon: the finite-difference step. 1e-6 suits float64; float32 keeps about 7 digits,
+            so use a larger step there, such as 3e-3, and expect errors of about 1e-4.
         max_entries: check at most this many randomly chosen entries of each array (None: all),
             to make a check of a large network (``W1`` of the cat network has 245,760 entries)
             affordable.
