@@ -732,7 +732,8 @@ def model(
             "the parameters became non-finite during training: the learning rate is probably "
             "too large; try a smaller one"
         )
-    return parameters, history
+    # Arrays of their own for the caller, not views into the optimiser's packed buffer.
+    return {key: np.array(value) for key, value in parameters.items()}, history
 
 
 # --------------------------------------------------------------------------------------------

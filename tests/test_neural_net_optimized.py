@@ -628,6 +628,13 @@ def test_float32_and_float64_train_to_the_same_accuracy(separable, optimizer):
     np.testing.assert_allclose(h32["cost"], h64["cost"], rtol=1e-3)
 
 
+def test_model_returns_arrays_that_own_their_data(separable):
+    X, Y, _ = separable
+    parameters, _ = nno.model(X, Y, [5, 4, 3, 1], batch_norm=True, num_epochs=2)
+    for key, value in parameters.items():
+        assert value.base is None, f"{key} is a view"
+
+
 def test_model_does_not_modify_its_inputs(separable):
     X, Y, w = separable
     X_dev, Y_dev = noisy_dev_set(w, m=20)
