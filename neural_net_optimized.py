@@ -464,26 +464,24 @@ def _optimizer(name, parameters, beta, beta1, beta2, epsilon):
     }[name]
     keys = nn.trainable_keys(parameters)
     small = [key for key in keys if parameters[key].size < _BLOCK_SIZE]
+    large = [key for key in keys if key not in small]
     flat = np.concatenate([parameters[key].ravel() for key in small])
     pieces = np.split(flat, np.cumsum([parameters[key].size for key in small])[:-1])
     for key, piece in zip(small, pieces, strict=True):
         parameters[key] = piece.reshape(parameters[key].shape)
     # What the rule updates: the large arrays themselves, and the small ones through ``flat``.
-    targets = {key: parameters[key] for key in keys if key not in small}
-    targets["packed"] = flat
+    targets = {**{key: parameters[key] for key in large}, "packed": flat}
     flat_grad = np.empty_like(flat)
     states = [{f"d{key}": np.zeros_like(a) for key, a in targets.items()} for _ in range(n_states)]
 
     def step(grads, t, learning_rate):
         np.concatenate([grads[f"d{key}"].ravel() for key in small], out=flat_grad)
-        gradients = {f"d{key}": grads[f"d{key}"] for key in targets if key != "packed"}
-        gradients["dpacked"] = flat_grad
+        gradients = {**{f"d{key}": grads[f"d{key}"] for key in large}, "dpacked": flat_grad}
         _step_all(rule, targets, targets, gradients, states, *hyperparameters(t, learning_rate))
         # Three passes over each large array: cheap every 16 steps, too dear at every one.
         if t % _FLUSH_EVERY == 0:
-            for key in targets:
-                if key != "packed":
-                    _flush_subnormals(targets[key])
+            for key in large:
+                _flush_subnormals(targets[key])
 
     return step
 
