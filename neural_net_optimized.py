@@ -615,8 +615,7 @@ def model(
         dtype = np.dtype(dtype)
         if not np.issubdtype(dtype, np.floating):
             raise TypeError(f"dtype must be a floating dtype such as np.float32, got {dtype}")
-        X = np.asfortranarray(X, dtype=dtype)  # one copy at most, in the layout used below
-    dtype = X.dtype
+    dtype = X.dtype if dtype is None else dtype
     m = X.shape[1]
     Y = nn.check_Y(Y, m=m, dtype=dtype)
     has_dev = X_dev is not None or Y_dev is not None
@@ -648,7 +647,7 @@ def model(
     # and X.T is C-contiguous, the layout in which BLAS runs both of the first layer's products
     # fastest (W1 X, computed as (X^T W1^T)^T, and dZ1 X^T).
     full_batch = batch_size >= m
-    X = np.asfortranarray(X)
+    X = np.asfortranarray(X, dtype=dtype)  # one copy at most: layout and dtype together
     history = {"cost": [], "learning_rate": []}
     if has_dev:
         history.update(dev_cost=[], dev_accuracy=[])
