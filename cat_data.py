@@ -38,14 +38,25 @@ from pathlib import Path
 import h5py
 import numpy as np
 
+# These moved to the modules whose job they are; they stay importable from here for one release
+# (see README, "What moved where").
+from augmentation import (  # noqa: F401
+    IMAGE_SHAPE,
+    augment_balanced_flips,
+    augment_with_flips,
+    balance_classes,
+)
+from model_selection import stratified_k_folds, train_dev_split  # noqa: F401
+
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "datasets"
 DATA_DIR_ENV = "CAT_DATA_DIR"
+# A picture of a cat drawn by docs/draw_sample_picture.py, for the notebook's "try your own".
+SAMPLE_PICTURE = Path(__file__).resolve().parent / "docs" / "sample_cat.png"
 SHA256 = {
     "train_catvnoncat.h5": "fbe56ab67c3ae28d564e3a644189117976d6b31af0a3ce9bb17dbf22908af242",
     "test_catvnoncat.h5": "6a9d39ce52fa85953c5834695b8534a30ed8cfd54971fb2f080b5a24d002b951",
 }
 
-IMAGE_SHAPE = (64, 64, 3)
 _FILE_FOR_SPLIT = {"train": "train_catvnoncat.h5", "test": "test_catvnoncat.h5"}
 
 
@@ -67,6 +78,16 @@ def _how_to_get_the_files():
     )
 
 
+def _expanded(directory, name):
+    """``directory`` as a Path with ``~`` expanded; FileNotFoundError for an unknown user."""
+    if not isinstance(directory, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a str or a path, got {type(directory).__name__}")
+    try:
+        return Path(directory).expanduser()
+    except RuntimeError as error:  # "~nobody/data": there is no home directory to expand to
+        raise FileNotFoundError(f"{name} '{directory}' cannot be expanded: {error}") from None
+
+
 def find_data_dir(data_dir=None):
     """Return the directory that holds both data files.
 
@@ -84,12 +105,12 @@ def find_data_dir(data_dir=None):
     """
     if data_dir is not None:
         # An explicit request should not be silently answered from somewhere else.
-        candidates = [Path(data_dir).expanduser()]
+        candidates = [_expanded(data_dir, "data_dir")]
     else:
         candidates = []
         from_env = os.environ.get(DATA_DIR_ENV)
         if from_env:
-            candidates.append(Path(from_env).expanduser())
+            candidates.append(_expanded(from_env, DATA_DIR_ENV))
         candidates.append(DEFAULT_DATA_DIR)
 
     report = []
@@ -241,13 +262,24 @@ def flatten_and_scale(images, dtype=np.float64):
         in (H, W, C) order, divided by 255. The input is not modified.
 
     Raises:
-        ValueError: ``images`` is not 4-D, or ``dtype`` is not a floating-point type.
+        TypeError: ``images`` is not real-valued. ValueError: ``images`` is not 4-D or holds
+        values outside 0..255, or ``dtype`` is not float32 or float64.
     """
     images = np.asarray(images)
-    if images.ndim != 4:
-        raise ValueError(f"images should be a 4-D array (m, H, W, C), got shape {images.shape}.")
-    if not np.issubdtype(dtype, np.floating):
-        raise ValueError(f"dtype should be a floating-point type, got {dtype!r}.")
+    if images.dtype.kind not in "uif":
+        raise TypeError(f"images must hold real pixel values 0..255, got dtype {images.dtype}")
+    if images.ndim != 4 or images.shape[0] == 0:
+        raise ValueError(
+            f"images should be a 4-D array (m, H, W, C) with m >= 1, got shape {images.shape}."
+        )
+    try:
+        floating = np.dtype(dtype) in (np.float32, np.float64)
+    except TypeError:
+        floating = False
+    if not floating:
+        raise ValueError(f"dtype should be np.float32 or np.float64, got {dtype!r}.")
+    if not (np.isfinite(images).all() and images.min() >= 0 and images.max() <= 255):
+        raise ValueError("images must hold pixel values in 0..255 (no NaN or inf)")
 
     m = images.shape[0]
     # The transpose is a column-major view; copying it into row-major order gives every caller
@@ -258,212 +290,43 @@ def flatten_and_scale(images, dtype=np.float64):
 
 
 # ---------------------------------------------------------------------------------------------
-# Step 4: holding data out - a dev split and k folds
+# Step 4: your own picture
 # ---------------------------------------------------------------------------------------------
 
 
-def _check_labels(Y, name="Y"):
-    """Raise ValueError unless ``Y`` is a (1, m) array with m >= 1; return it as an array."""
-    Y = np.asarray(Y)
-    if Y.ndim != 2 or Y.shape[0] != 1 or Y.shape[1] == 0:
-        raise ValueError(f"{name} should have shape (1, m) with m >= 1, got shape {Y.shape}.")
-    return Y
+def load_image(path, size=IMAGE_SHAPE[:2]):
+    """Read a PNG or JPEG picture and resize it to the network's ``64 x 64`` RGB images.
 
-
-def _check_examples(X, Y):
-    """Raise ValueError unless ``X`` is (n_x, m) and ``Y`` is (1, m) with the same m."""
-    X = np.asarray(X)
-    Y = _check_labels(Y)
-    if X.ndim != 2:
-        raise ValueError(f"X should have shape (n_x, m), got shape {X.shape}.")
-    if X.shape[1] != Y.shape[1]:
-        raise ValueError(
-            f"X and Y should have one column per example, got X {X.shape} and Y {Y.shape}."
-        )
-    return X, Y
-
-
-def _shuffled_class_members(Y, seed):
-    """Group the example indices by class and shuffle each group.
-
-    This is the one place where the random, class-by-class assignment for both
-    :func:`train_dev_split` and :func:`stratified_k_folds` is made, so the two always agree
-    on what "stratified" and "seeded" mean.
-
-    Args:
-        Y: (1, m) labels.
-        seed: seed for ``np.random.default_rng``.
+    The picture is converted to RGB (an alpha channel or grey levels are dropped or repeated)
+    and resized with Pillow's antialiasing filter; its aspect ratio is not kept.
 
     Returns:
-        list with one int array per distinct label (in sorted label order), holding the column
-        indices of that class in a random order fixed by ``seed``.
-    """
-    rng = np.random.default_rng(seed)
-    labels = Y[0]
-    return [rng.permutation(np.flatnonzero(labels == c)) for c in np.unique(labels)]
-
-
-def _dev_count(class_size, dev_fraction):
-    """How many examples of a class of ``class_size`` go to the dev set.
-
-    ``round(dev_fraction * class_size)`` (halves rounded up), but at least 1 so every class
-    with two or more examples is represented in dev, and at most ``class_size - 1`` so every
-    class keeps at least one training example. A one-example class stays in training.
-    """
-    n_dev = int(np.floor(dev_fraction * class_size + 0.5))
-    return min(max(n_dev, 1), class_size - 1)
-
-
-def train_dev_split(X, Y, dev_fraction=0.2, seed=0):
-    """Hold out a stratified, random dev set.
-
-    Each class is split in the same proportion, so a dev set cut from data that is one third
-    cats is also about one third cats; otherwise a small dev set can easily be lopsided and
-    its accuracy misleading.
-
-    Args:
-        X: (n_x, m) examples, one per column.
-        Y: (1, m) labels.
-        dev_fraction: share of each class to hold out, strictly between 0 and 1. The dev count
-            of a class is ``round(dev_fraction * class_size)``, adjusted as in
-            :func:`_dev_count`.
-        seed: seed for ``np.random.default_rng``; the same seed gives the same split.
-
-    Returns:
-        X_train: (n_x, m - m_dev), Y_train: (1, m - m_dev),
-        X_dev: (n_x, m_dev), Y_dev: (1, m_dev).
-        New C-contiguous arrays; the columns keep their original relative order. The inputs
-        are not modified.
+        a ``(64, 64, 3)`` uint8 array, like one of ``load_cat_data``'s images; put it through
+        ``flatten_and_scale(image[None])`` for a ``(12288, 1)`` column.
 
     Raises:
-        ValueError: bad shapes, ``dev_fraction`` not in (0, 1), or a dev set that would be
-            empty (every class has a single example).
+        FileNotFoundError: no such file. ValueError: not a picture Pillow can read.
     """
-    X, Y = _check_examples(X, Y)
-    if not 0 < dev_fraction < 1:
-        raise ValueError(f"dev_fraction should be strictly between 0 and 1, got {dev_fraction}.")
+    from PIL import Image, UnidentifiedImageError  # Pillow comes with matplotlib
 
-    groups = _shuffled_class_members(Y, seed)
-    dev_idx = np.sort(np.concatenate([g[: _dev_count(len(g), dev_fraction)] for g in groups]))
-    if dev_idx.size == 0:
-        raise ValueError(
-            f"Y has {Y.shape[1]} example(s) and no class with two or more, "
-            "so there is nothing to hold out for the dev set."
-        )
-    is_dev = np.zeros(Y.shape[1], dtype=bool)
-    is_dev[dev_idx] = True
-    train_idx = np.flatnonzero(~is_dev)
-
-    def take(A, idx):
-        # Fancy indexing copies; ascontiguousarray guarantees the row-major layout too.
-        return np.ascontiguousarray(A[:, idx])
-
-    return take(X, train_idx), take(Y, train_idx), take(X, dev_idx), take(Y, dev_idx)
-
-
-def stratified_k_folds(Y, k=5, seed=0):
-    """Split the examples into ``k`` stratified folds for cross-validation.
-
-    The shuffled examples of each class are dealt out to the folds like cards, one at a time
-    and carrying on from where the previous class stopped. So each class is spread as evenly
-    as it can be (per-fold counts differ by at most one), and so are the fold sizes. A class
-    with fewer than ``k`` examples cannot reach every fold: some dev folds will lack it.
-
-    Args:
-        Y: (1, m) labels.
-        k: number of folds, ``2 <= k <= m``.
-        seed: seed for ``np.random.default_rng``; the same seed gives the same folds.
-
-    Returns:
-        list of ``k`` pairs ``(train_idx, dev_idx)`` of sorted int arrays of column indices.
-        Every example is in exactly one ``dev_idx``; ``train_idx`` is the rest.
-
-    Raises:
-        ValueError: bad shape of ``Y`` or ``k`` outside ``2..m``.
-    """
-    Y = _check_labels(Y)
-    m = Y.shape[1]
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 2 <= k <= m:
-        raise ValueError(f"k should be an integer with 2 <= k <= m = {m}, got {k!r}.")
-
-    order = np.concatenate(_shuffled_class_members(Y, seed))
-    fold_of = np.empty(m, dtype=np.intp)
-    fold_of[order] = np.arange(m) % k
-    return [(np.flatnonzero(fold_of != i), np.flatnonzero(fold_of == i)) for i in range(k)]
-
-
-# ---------------------------------------------------------------------------------------------
-# Step 5: more training data for free - mirrored images
-# ---------------------------------------------------------------------------------------------
-
-
-def augment_with_flips(X, Y, image_shape=IMAGE_SHAPE):
-    """Double a training set by adding a left-right mirrored copy of every image.
-
-    A cat seen in a mirror is still a cat, so the mirrored copies keep their labels.
-
-    Apply this to the training part only, after the train/dev split: flipping before the
-    split would put mirrored copies of dev images into training, and the dev accuracy would
-    no longer measure performance on unseen images.
-
-    Args:
-        X: (n_x, m) images flattened as by :func:`flatten_and_scale`, n_x = prod(image_shape).
-        Y: (1, m) labels.
-        image_shape: (H, W, C) of one image.
-
-    Returns:
-        X_aug: (n_x, 2m), the m original columns followed by their m mirrored versions
-        (the image flipped along its width axis).
-        Y_aug: (1, 2m), the labels repeated in the same order.
-
-    Raises:
-        ValueError: ``X.shape[0] != prod(image_shape)``, or mismatched ``X`` and ``Y``.
-    """
-    X, Y = _check_examples(X, Y)
-    n_x = int(np.prod(image_shape))
-    if X.shape[0] != n_x:
-        raise ValueError(
-            f"X has {X.shape[0]} rows but image_shape {tuple(image_shape)} needs {n_x}."
-        )
-
-    m = X.shape[1]
-    # Undo flatten_and_scale's layout to get (m, H, W, C), mirror the W axis, and redo it.
-    images = X.T.reshape(m, *image_shape)
-    mirrored = images[:, :, ::-1, :].reshape(m, n_x).T
-    return np.concatenate([X, mirrored], axis=1), np.concatenate([Y, Y], axis=1)
-
-
-def balance_classes(X, Y):
-    """Repeat examples of the rarer class until both classes are equally frequent.
-
-    About a third of the training images are cats, so a network trained on them learns that
-    "non-cat" is the safer guess, a prior that is wrong on the test images, two thirds of which
-    are cats. Training on a balanced set makes the network's guesses prior-neutral, which is what
-    balanced accuracy measures. The rarer class's columns are cycled through in order, so the
-    result is deterministic.
-
-    Args:
-        X: (n_x, m); Y: (1, m) 0/1 labels.
-
-    Returns:
-        X_bal, Y_bal: the original columns followed by the repeated ones, (n_x, m + extra).
-    """
-    X, Y = _check_examples(X, Y)
-    members = [np.flatnonzero(Y[0] == c) for c in (0, 1)]
-    rare, common = sorted(members, key=len)
-    if len(rare) == 0:
-        return X.copy(), Y.copy()
-    extra = np.resize(rare, len(common) - len(rare))
-    return np.concatenate([X, X[:, extra]], axis=1), np.concatenate([Y, Y[:, extra]], axis=1)
-
-
-def augment_balanced_flips(X, Y, image_shape=IMAGE_SHAPE):
-    """:func:`augment_with_flips`, then :func:`balance_classes`: the training-set augmentation
-    used to choose and train the final model. Training data only, like the flips."""
-    return balance_classes(*augment_with_flips(X, Y, image_shape))
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or a path, got {type(path).__name__}")
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no picture at '{path}'")
+    try:
+        with Image.open(path) as picture:
+            rgb = picture.convert("RGB").resize(tuple(size)[::-1], Image.Resampling.LANCZOS)
+            return np.asarray(rgb, dtype=np.uint8).copy()
+    except (UnidentifiedImageError, OSError) as error:
+        raise ValueError(f"'{path}' is not a picture that can be read: {error}") from None
 
 
 def class_balance(Y):
     """Return the fraction of examples labelled 1 (cat) in ``Y`` of shape (1, m), as a float."""
-    Y = _check_labels(Y)
+    Y = np.asarray(Y)
+    if Y.ndim != 2 or Y.shape[0] != 1 or Y.shape[1] == 0:
+        raise ValueError(f"Y should have shape (1, m) with m >= 1, got shape {Y.shape}.")
+    if not np.isin(Y, (0, 1)).all():
+        raise ValueError("Y must contain only the labels 0 and 1")
     return float(np.mean(Y == 1))

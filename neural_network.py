@@ -12,7 +12,9 @@ Conventions
 * ``parameters`` is a plain dict. Layer ``l`` has ``W{l}: (n_l, n_{l-1})`` and either
   ``b{l}: (n_l, 1)`` or, with batch normalisation, ``gamma{l}, beta{l}: (n_l, 1)`` plus the
   inference statistics ``running_mean{l}, running_var{l}: (n_l, 1)``. The trainable keys are
-  ``W``, ``b``, ``gamma`` and ``beta``; the running statistics are not trained.
+  ``W``, ``b``, ``gamma`` and ``beta``; the running statistics are not trained. A network may
+  also hold an input standardizer, ``input_mean, input_scale: (n_0, 1)`` (see
+  :func:`fit_standardizer`): then it standardises its raw inputs itself, and is not trained.
 * ``grads`` has the same trainable keys with a ``d`` prefix: ``dW1``, ``db1``, ``dgamma1``, ...
 * Gradients of activations (``dA``, ``dZ``) are taken of the *summed* loss
   ``m * J = sum_i L(a_i, y_i)``, so that the output layer starts from the clean ``dZ_L = A_L - Y``;
@@ -21,6 +23,7 @@ Conventions
 No function here keeps state or modifies its arguments: the same call gives the same result.
 """
 
+import math
 import re
 
 import numpy as np
@@ -30,19 +33,57 @@ RUNNING = ("running_mean", "running_var")
 BATCHNORM_KEYS = ("gamma", "beta", *RUNNING)  # what a batch-norm layer has instead of b
 BN_MOMENTUM = 0.9
 BN_EPSILON = 1e-5
+STANDARDIZER_KEYS = ("input_mean", "input_scale")  # optional: see fit_standardizer
 
 _KEY = re.compile(r"^(W|b|gamma|beta|running_mean|running_var)([1-9][0-9]*)$")
 
 
 # --------------------------------------------------------------------------------------------
-# Input validation. Public functions check their inputs once; model() in neural_net_optimized
-# checks them once before training and then calls these functions with check_input=False.
+# Input validation: one path for every public function. Each check_* returns its argument in
+# the form the math expects, or raises a TypeError or ValueError that names the argument and
+# says what was expected. model() in neural_net_optimized checks everything once before
+# training and then calls the functions below with check_input=False; the one-layer steps
+# (linear_forward, relu_backward, ...) never check: the functions that call them do.
 # --------------------------------------------------------------------------------------------
+
+
+def _expected_range(low, high, low_open, high_open, integer):
+    """The words for a range: ``in (0, 1]``, ``a finite number >= 0``, ``an integer >= 1``."""
+    if low is not None and high is not None:
+        return f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+    kind = "an integer" if integer else "a finite number"
+    if low is not None:
+        return f"{kind} {'>' if low_open else '>='} {low:g}"
+    if high is not None:
+        return f"{kind} {'<' if high_open else '<='} {high:g}"
+    return kind
+
+
+def check_number(
+    value, name, low=None, high=None, *, low_open=False, high_open=False, integer=False, note=""
+):
+    """Return ``value`` as a Python ``float`` (``int`` with ``integer=True``), or raise.
+
+    A number is a Python or NumPy real scalar: not a bool, a complex number, a string, an array
+    or None (TypeError). It must be finite and lie between ``low`` and ``high``, each bound
+    included unless ``low_open``/``high_open`` (ValueError). ``note`` is appended to the message.
+    """
+    kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, kinds):
+        kind = "an integer" if integer else "a real number"
+        raise TypeError(f"{name} must be {kind}, got {value!r} ({type(value).__name__})")
+    number = int(value) if integer else float(value)
+    too_low = low is not None and (number < low or (low_open and number == low))
+    too_high = high is not None and (number > high or (high_open and number == high))
+    if too_low or too_high or not math.isfinite(number):
+        expected = _expected_range(low, high, low_open, high_open, integer)
+        raise ValueError(f"{name} must be {expected}{note}, got {value!r}")
+    return number
 
 
 def check_layers_dims(layers_dims):
     """Validate ``layers_dims = [n_0, ..., n_L]``: at least two positive integers, ``n_L = 1``."""
-    if isinstance(layers_dims, (str, bytes)) or not hasattr(layers_dims, "__len__"):
+    if isinstance(layers_dims, (str, bytes, dict, set)) or not hasattr(layers_dims, "__len__"):
         raise TypeError(f"layers_dims must be a list of layer sizes, got {type(layers_dims)}")
     if len(layers_dims) < 2:
         raise ValueError(
@@ -60,15 +101,31 @@ def check_layers_dims(layers_dims):
     return [int(n) for n in layers_dims]
 
 
+def _check_real_array(array, name):
+    """``array`` as an ndarray of real numbers (bool, integer or float), or a TypeError."""
+    if isinstance(array, (str, bytes, dict)) or array is None:
+        raise TypeError(f"{name} must be a numeric array, got {type(array).__name__}")
+    try:
+        array = np.asarray(array)
+    except ValueError as error:  # a ragged nested list
+        raise TypeError(f"{name} must be a numeric array, got a ragged sequence: {error}") from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be a numeric array of real numbers, got dtype {array.dtype}")
+    return array
+
+
 def check_X(X, n_x=None, name="X"):
     """Return ``X`` as a floating ``(n_x, m)`` array, or raise naming what is wrong.
 
-    Integer inputs (such as raw pixels) are converted to float64; floating inputs keep their
-    dtype, so a float32 ``X`` keeps the whole computation in float32.
+    Integer inputs (such as raw pixels) are converted to float64; float32 and float64 inputs keep
+    their dtype, so a float32 ``X`` keeps the whole computation in float32. Complex, boolean,
+    string and object arrays, and other float widths, are refused rather than cast.
     """
-    X = np.asarray(X)
-    if X.dtype == object or not (np.issubdtype(X.dtype, np.floating) or X.dtype.kind in "iub"):
-        raise TypeError(f"{name} must be a numeric array, got dtype {X.dtype}")
+    X = _check_real_array(X, name)
+    if X.dtype.kind == "b" or (X.dtype.kind == "f" and X.dtype not in (np.float32, np.float64)):
+        raise TypeError(
+            f"{name} must be a numeric array of float32, float64 or integers, got dtype {X.dtype}"
+        )
     if X.ndim != 2:
         raise ValueError(
             f"{name} must be 2-D with shape (n_x, m), one column per example; got shape {X.shape}"
@@ -80,7 +137,7 @@ def check_X(X, n_x=None, name="X"):
         )
     if X.shape[1] < 1:
         raise ValueError(f"{name} must contain at least one example (column), got shape {X.shape}")
-    if not np.issubdtype(X.dtype, np.floating):
+    if X.dtype.kind != "f":
         X = X.astype(np.float64)
     if not np.isfinite(X).all():
         raise ValueError(f"{name} contains NaN or infinite values")
@@ -89,44 +146,110 @@ def check_X(X, n_x=None, name="X"):
 
 def check_Y(Y, m=None, name="Y", dtype=np.float64):
     """Return ``Y`` as a ``(1, m)`` array of 0/1 values in ``dtype``, or raise."""
-    Y = np.asarray(Y)
+    Y = _check_real_array(Y, name)
     if Y.ndim != 2 or Y.shape[0] != 1:
         raise ValueError(f"{name} must have shape (1, m) with one label per column, got {Y.shape}")
     if m is not None and Y.shape[1] != m:
         raise ValueError(
             f"{name} has {Y.shape[1]} labels but there are m = {m} examples (columns of X)"
         )
-    if Y.dtype == object or not np.isin(Y, (0, 1)).all():
+    if Y.shape[1] < 1:
+        raise ValueError(f"{name} must hold at least one label, got shape {Y.shape}")
+    if not np.isin(Y, (0, 1)).all():
         raise ValueError(f"{name} must contain only the labels 0 and 1")
     return Y.astype(dtype, copy=False)
 
 
+def check_probabilities(AL, name="AL"):
+    """Return ``AL`` as a floating ``(1, m)`` array of probabilities in ``[0, 1]``, or raise."""
+    AL = _check_real_array(AL, name)
+    if AL.ndim != 2 or AL.shape[0] != 1 or AL.shape[1] < 1:
+        raise ValueError(f"{name} must have shape (1, m) with m >= 1, got {AL.shape}")
+    if AL.dtype.kind != "f":
+        raise TypeError(f"{name} must hold floating-point probabilities, got dtype {AL.dtype}")
+    if not (np.isfinite(AL).all() and (AL >= 0).all() and (AL <= 1).all()):
+        raise ValueError(f"{name} must hold probabilities in [0, 1] (no NaN or inf)")
+    return AL
+
+
 def check_keep_prob(keep_prob):
     """Validate the dropout keep probability, ``0 < keep_prob <= 1``."""
-    if not isinstance(keep_prob, (int, float, np.number)) or isinstance(keep_prob, bool):
-        raise TypeError(f"keep_prob must be a number in (0, 1], got {keep_prob!r}")
-    if not 0.0 < keep_prob <= 1.0:
-        raise ValueError(f"keep_prob must be in (0, 1] (1 means no dropout), got {keep_prob}")
-    return float(keep_prob)
+    note = " (1 means no dropout)"
+    return check_number(keep_prob, "keep_prob", 0.0, 1.0, low_open=True, note=note)
 
 
 def check_lambd(lambd):
     """Validate the L2 regularisation strength, ``lambd >= 0``."""
-    if not isinstance(lambd, (int, float, np.number)) or isinstance(lambd, bool):
-        raise TypeError(f"lambd must be a non-negative number, got {lambd!r}")
-    if not (lambd >= 0.0 and np.isfinite(lambd)):
-        raise ValueError(f"lambd must be a finite number >= 0 (0 means no L2), got {lambd}")
-    return float(lambd)
+    return check_number(lambd, "lambd", 0.0, note=" (0 means no L2)")
 
 
 def network_depth(parameters):
     """The number of layers ``L``: the largest layer index among the keys of ``parameters``."""
-    return max(int(match.group(2)) for key in parameters if (match := _KEY.match(key)))
+    return max(int(match.group(2)) for key in parameters if (match := _KEY.match(str(key))))
 
 
 def uses_batchnorm(parameters, layer):
     """True when ``layer`` is batch-normalised: it has ``gamma{layer}`` instead of ``b{layer}``."""
     return f"gamma{layer}" in parameters
+
+
+def check_parameter_arrays(parameters):
+    """Check the arrays of ``parameters``, not how they fit together; return the dict.
+
+    ``parameters`` must be a dict whose keys are layer keys (``W1``, ``b1``, ``gamma1``, ...) or
+    a standardizer's (``input_mean``, ``input_scale``), and whose values are finite floating
+    NumPy arrays (each ``W`` 2-D); running variances must be >= 0. This is what the optimisers
+    need: they update any such dict, whether or not its layers form a binary classifier (the
+    Coursera notebooks' test cases have a 3-unit output layer). :func:`check_parameters` checks
+    the network.
+    """
+    if not isinstance(parameters, dict):
+        raise TypeError(f"parameters must be a dict of arrays, got {type(parameters).__name__}")
+    unknown = [k for k in parameters if not (isinstance(k, str) and _KEY.match(k))]
+    unknown = [k for k in unknown if k not in STANDARDIZER_KEYS]
+    if unknown:
+        raise ValueError(
+            f"parameters has keys that are not part of a network: {unknown} (expected 'W1', "
+            "'b1', 'gamma1', 'beta1', 'running_mean1', 'running_var1', ..., 'input_mean', "
+            "'input_scale')"
+        )
+    if not any(_KEY.match(key) for key in parameters):
+        raise ValueError("parameters has no layer keys such as 'W1', 'b1'")
+    for key, value in parameters.items():
+        if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
+            kind = type(value).__name__ if not isinstance(value, np.ndarray) else value.dtype
+            raise TypeError(f"parameters['{key}'] must be a NumPy array of floats, got {kind}")
+        if key.startswith("W") and value.ndim != 2:
+            raise ValueError(f"parameters['{key}'] must be 2-D (n_l, n_l-1), got {value.shape}")
+        if not np.isfinite(value).all():
+            raise ValueError(f"parameters['{key}'] contains NaN or infinite values")
+        if key.startswith("running_var") and (value < 0).any():
+            raise ValueError(f"parameters['{key}'] must be >= 0 (it is a variance)")
+    return parameters
+
+
+def _check_shape(parameters, key, shape):
+    if parameters[key].shape != shape:
+        raise ValueError(
+            f"parameters['{key}'] must have shape {shape}, got {parameters[key].shape}"
+        )
+
+
+def _check_layer_keys(parameters, layer, L, n):
+    """The keys of one layer besides ``W``: ``b``, or the four batch-norm arrays, each (n, 1)."""
+    found = [f"{name}{layer}" for name in BATCHNORM_KEYS if f"{name}{layer}" in parameters]
+    if found and layer == L:
+        raise ValueError(f"the output layer {L} cannot use batch norm (found {found})")
+    if found and f"b{layer}" in parameters:
+        raise ValueError(
+            f"layer {layer} has both 'b{layer}' and batch-norm keys {found}: a batch-norm "
+            "layer has no bias (its mean subtraction cancels b; beta replaces it)"
+        )
+    for name in BATCHNORM_KEYS if found else ("b",):
+        key = f"{name}{layer}"
+        if key not in parameters:
+            raise ValueError(f"parameters is missing '{key}' needed by layer {layer}")
+        _check_shape(parameters, key, (n, 1))
 
 
 def check_parameters(parameters):
@@ -135,60 +258,83 @@ def check_parameters(parameters):
     Every layer ``1..L`` needs ``W``; a plain layer needs ``b``; a batch-normalised hidden layer
     needs ``gamma``, ``beta``, ``running_mean`` and ``running_var`` and no ``b``; the output
     layer ``L`` is plain and ``W{L}`` has one row. Shapes must chain: ``W{l}: (n_l, n_{l-1})``.
+    Every array is checked as in :func:`check_parameter_arrays`; an input standardizer
+    (``input_mean``, ``input_scale``: ``(n_0, 1)``, scale > 0) is optional.
     """
-    if not isinstance(parameters, dict):
-        raise TypeError(f"parameters must be a dict of arrays, got {type(parameters).__name__}")
-    if not any(_KEY.match(key) for key in parameters):
-        raise ValueError("parameters has no layer keys such as 'W1', 'b1'")
+    check_parameter_arrays(parameters)
     L = network_depth(parameters)
     dims = []
     for layer in range(1, L + 1):
-        W = parameters.get(f"W{layer}")
-        if W is None:
+        if f"W{layer}" not in parameters:
             raise ValueError(f"parameters is missing 'W{layer}' (the network has L = {L} layers)")
-        W = np.asarray(W)
-        if W.ndim != 2:
-            raise ValueError(f"parameters['W{layer}'] must be 2-D (n_l, n_l-1), got {W.shape}")
-        if layer > 1 and W.shape[1] != dims[-1]:
+        n, n_prev = parameters[f"W{layer}"].shape
+        if layer > 1 and n_prev != dims[-1]:
             raise ValueError(
-                f"parameters['W{layer}'] has shape {W.shape} but layer {layer - 1} has "
-                f"{dims[-1]} units: expected ({W.shape[0]}, {dims[-1]})"
+                f"parameters['W{layer}'] has shape {(n, n_prev)} but layer {layer - 1} has "
+                f"{dims[-1]} units: expected ({n}, {dims[-1]})"
             )
-        if layer == 1:
-            dims.append(W.shape[1])
-        n = W.shape[0]
-        dims.append(n)
-        found = [f"{name}{layer}" for name in BATCHNORM_KEYS if f"{name}{layer}" in parameters]
-        if found:
-            if layer == L:
-                raise ValueError(f"the output layer {L} cannot use batch norm (found {found})")
-            if f"b{layer}" in parameters:
-                raise ValueError(
-                    f"layer {layer} has both 'b{layer}' and batch-norm keys {found}: a batch-norm "
-                    "layer has no bias (its mean subtraction cancels b; beta replaces it)"
-                )
-            needed = BATCHNORM_KEYS
-        else:
-            needed = ("b",)
-        for name in needed:
-            key = f"{name}{layer}"
-            if key not in parameters:
-                raise ValueError(f"parameters is missing '{key}' needed by layer {layer}")
-            if np.shape(parameters[key]) != (n, 1):
-                raise ValueError(
-                    f"parameters['{key}'] must have shape ({n}, 1), got {np.shape(parameters[key])}"
-                )
+        dims += [n_prev, n] if layer == 1 else [n]
+        _check_layer_keys(parameters, layer, L, n)
     if dims[-1] != 1:
         raise ValueError(
             f"the output layer W{L} must have one row (one sigmoid unit), got {dims[-1]}"
         )
+    _check_standardizer_keys(parameters, dims[0])
     return dims
 
 
-def _as_generator(rng):
-    """Accept a ``numpy.random.Generator``, a seed, or None (fresh entropy)."""
+def _check_standardizer_keys(parameters, n_x):
+    """Both or neither of ``input_mean`` and ``input_scale``, each (n_x, 1), the scale > 0."""
+    present = [key for key in STANDARDIZER_KEYS if key in parameters]
+    if present and len(present) != len(STANDARDIZER_KEYS):
+        missing = [key for key in STANDARDIZER_KEYS if key not in parameters]
+        raise ValueError(f"parameters has {present} but is missing {missing}: give both or none")
+    for key in present:
+        _check_shape(parameters, key, (n_x, 1))
+    if present and not (parameters["input_scale"] > 0).all():
+        raise ValueError("parameters['input_scale'] must be > 0 everywhere")
+
+
+def check_caches(caches, m, keep_prob):
+    """Check that ``caches`` is the dict of a :func:`forward_propagation` call on ``m`` examples
+    with this ``keep_prob`` (1.0 when it ran with ``training=False``)."""
+    if not (isinstance(caches, dict) and isinstance(caches.get("layers"), list)):
+        raise TypeError("caches must be the dict returned by forward_propagation")
+    if not caches["layers"] or "keep_prob" not in caches:
+        raise ValueError(
+            "caches must be the dict returned by forward_propagation (it has no layers)"
+        )
+    L = len(caches["layers"])
+    for layer, cache in enumerate(caches["layers"], start=1):
+        needed = ("linear",) if layer == L else ("linear", "batchnorm", "relu", "dropout")
+        linear = cache.get("linear") if isinstance(cache, dict) else None
+        if (
+            linear is None
+            or any(key not in cache for key in needed)
+            or not (isinstance(linear, tuple) and len(linear) == 3 and np.ndim(linear[0]) == 2)
+        ):
+            raise ValueError(
+                f"caches['layers'][{layer - 1}] is not a layer cache of forward_propagation "
+                f"(expected a dict with keys {needed})"
+            )
+        if linear[0].shape[1] != m:
+            raise ValueError(
+                f"caches come from a forward pass on {linear[0].shape[1]} examples but AL has "
+                f"m = {m}: pass the AL and caches of the same forward_propagation call"
+            )
+    if keep_prob != caches["keep_prob"]:
+        raise ValueError(
+            f"keep_prob={keep_prob} differs from the forward pass's {caches['keep_prob']} "
+            "(1.0 when training=False): the backward pass must match the forward's dropout"
+        )
+
+
+def _as_generator(rng, name="rng"):
+    """Accept a ``numpy.random.Generator``, an integer seed >= 0, or None (fresh entropy)."""
     if isinstance(rng, np.random.Generator):
         return rng
+    if rng is not None:
+        check_number(rng, name, 0, integer=True)
     return np.random.default_rng(rng)
 
 
@@ -239,7 +385,8 @@ def initialize_parameters_he(layers_dims, seed=0, batch_norm=False, dtype=np.flo
 
 
 # --------------------------------------------------------------------------------------------
-# The steps of one layer, each a forward/backward pair
+# The steps of one layer, each a forward/backward pair. They do not check their inputs: the
+# whole-network functions below do that once, and these run inside the training loop.
 # --------------------------------------------------------------------------------------------
 
 
@@ -399,8 +546,86 @@ def batchnorm_backward(dZ_tilde, cache):
 
 
 # --------------------------------------------------------------------------------------------
+# Input standardisation: a fitted pair, stored with the network
+# --------------------------------------------------------------------------------------------
+
+
+def fit_standardizer(X, per="feature", channels=3):
+    """Fit ``x_std = (x - mean) / scale`` on training inputs ``X: (n_x, m)``.
+
+    Raw pixels are all positive, so every input to a first-layer unit pushes it the same way and
+    many ReLUs start (and stay) dead; centring the inputs removes that bias.
+
+    Args:
+        X: ``(n_x, m)`` training inputs only: statistics fitted on data later scored would let
+            it leak into the model.
+        per: ``"feature"``, one mean and standard deviation per row of ``X`` (a "mean image");
+            or ``"channel"``, one per colour channel, for images flattened in (H, W, C) order,
+            where row ``i`` holds channel ``i % channels``.
+        channels: the number of channels ``C`` for ``per="channel"``.
+
+    Returns:
+        ``{"input_mean": (n_x, 1), "input_scale": (n_x, 1)}`` in ``X``'s dtype. A constant
+        feature has standard deviation 0 and gets scale 1, so it maps to 0 instead of NaN.
+        Merged into ``parameters`` (``{**parameters, **stats}``), it makes the network
+        standardise its own inputs, so it predicts on raw inputs and is saved with them.
+    """
+    X = check_X(X)
+    if per not in ("feature", "channel"):
+        raise ValueError(f"per must be 'feature' or 'channel', got {per!r}")
+    n_x = X.shape[0]
+    if per == "feature":
+        mean, std = X.mean(axis=1, keepdims=True), X.std(axis=1, keepdims=True)
+    else:
+        channels = check_number(channels, "channels", 1, integer=True)
+        if n_x % channels:
+            raise ValueError(f"X has {n_x} rows, not a multiple of channels = {channels}")
+        by_channel = X.reshape(n_x // channels, channels, X.shape[1])
+        mean = np.tile(by_channel.mean(axis=(0, 2)), n_x // channels)[:, None]
+        std = np.tile(by_channel.std(axis=(0, 2)), n_x // channels)[:, None]
+    scale = np.where(std > 0, std, 1.0).astype(X.dtype)
+    return {"input_mean": mean.astype(X.dtype), "input_scale": scale}
+
+
+def standardize(X, stats):
+    """``(X - input_mean) / input_scale``: the inputs as the standardised network sees them.
+
+    Args:
+        X: ``(n_x, m)``; stats: from :func:`fit_standardizer` (or a ``parameters`` dict that holds
+            one; without one, ``X`` is returned as it is).
+    """
+    if not stats or "input_mean" not in stats:
+        return X
+    return (X - stats["input_mean"]) / stats["input_scale"]
+
+
+# --------------------------------------------------------------------------------------------
 # The whole network
 # --------------------------------------------------------------------------------------------
+
+
+def _hidden_layer_forward(A_prev, parameters, layer, keep_prob, training, rng, bn_options):
+    """One hidden layer, ``LINEAR -> (BATCHNORM) -> RELU -> (DROPOUT)``.
+
+    Returns:
+        A: ``(n_l, m)``; the layer's cache; the new running statistics (None unless batch norm
+        runs in training mode).
+    """
+    Z, linear_cache = linear_forward(A_prev, parameters[f"W{layer}"], parameters.get(f"b{layer}"))
+    bn_cache, running = None, None
+    if uses_batchnorm(parameters, layer):
+        Z, bn_cache, running = batchnorm_forward(
+            Z,
+            *(parameters[f"{name}{layer}"] for name in BATCHNORM_KEYS),
+            training=training,
+            **bn_options,
+        )
+    A, relu_cache = relu_forward(Z)
+    mask = None
+    if training and keep_prob < 1.0:
+        A, mask = dropout_forward(A, keep_prob, rng)
+    cache = {"linear": linear_cache, "batchnorm": bn_cache, "relu": relu_cache, "dropout": mask}
+    return A, cache, running if training else None
 
 
 def forward_propagation(
@@ -417,18 +642,18 @@ def forward_propagation(
     """Forward pass: ``[LINEAR -> (BATCHNORM) -> RELU -> (DROPOUT)] * (L-1) -> LINEAR -> SIGMOID``.
 
     Args:
-        X: ``(n_x, m)`` inputs, one column per example.
+        X: ``(n_x, m)`` inputs, one column per example. If ``parameters`` holds a standardizer
+            (see :func:`fit_standardizer`), ``X`` is raw and standardised first.
         parameters: the network (see the module docstring).
         keep_prob: probability of keeping a hidden unit in inverted dropout; dropout is applied to
             hidden activations only (never to ``X`` or the output), and only when ``training``.
         training: True for a training step (batch statistics, dropout); False for inference
             (running statistics, no dropout).
         rng: ``numpy.random.Generator`` or seed for the dropout masks; None draws fresh entropy.
-            Pass a seeded generator for reproducible masks.
         bn_momentum: weight of the old running statistics in their update.
         bn_epsilon: added to the variance before the square root.
-        check_input: validate ``X``, ``parameters`` and ``keep_prob`` (model() does it once up
-            front and then skips it).
+        check_input: validate ``X``, ``parameters``, ``keep_prob`` and ``rng`` (model() does it
+            once up front and then skips it).
 
     Returns:
         AL: ``(1, m)`` output probabilities ``sigma(Z_L)``.
@@ -439,50 +664,46 @@ def forward_propagation(
             back only here, and ``{**parameters, **caches["running_stats"]}`` applies them.
     """
     if check_input:
-        dims = check_parameters(parameters)
-        X = check_X(X, n_x=dims[0])
-        keep_prob = check_keep_prob(keep_prob)
-    dropout = training and keep_prob < 1.0
-    if dropout:
+        X, keep_prob = _check_forward_inputs(X, parameters, keep_prob, training)
+        bn_momentum = check_number(bn_momentum, "bn_momentum", 0.0, 1.0, high_open=True)
+        bn_epsilon = check_number(bn_epsilon, "bn_epsilon", 0.0, low_open=True)
+    if training and keep_prob < 1.0:
         rng = _as_generator(rng)
+    bn_options = {"momentum": bn_momentum, "epsilon": bn_epsilon}
     L = network_depth(parameters)
-    layer_caches = []
-    running_stats = {}
-    A = X
+    A, layer_caches, running_stats = standardize(X, parameters), [], {}
     for layer in range(1, L):
-        bn = uses_batchnorm(parameters, layer)
-        Z, linear_cache = linear_forward(A, parameters[f"W{layer}"], parameters.get(f"b{layer}"))
-        bn_cache = None
-        if bn:
-            Z, bn_cache, (mean, var) = batchnorm_forward(
-                Z,
-                parameters[f"gamma{layer}"],
-                parameters[f"beta{layer}"],
-                parameters[f"running_mean{layer}"],
-                parameters[f"running_var{layer}"],
-                training=training,
-                momentum=bn_momentum,
-                epsilon=bn_epsilon,
-            )
-            if training:
-                running_stats[f"running_mean{layer}"] = mean
-                running_stats[f"running_var{layer}"] = var
-        A, relu_cache = relu_forward(Z)
-        mask = None
-        if dropout:
-            A, mask = dropout_forward(A, keep_prob, rng)
-        layer_caches.append(
-            {"linear": linear_cache, "batchnorm": bn_cache, "relu": relu_cache, "dropout": mask}
+        A, cache, running = _hidden_layer_forward(
+            A, parameters, layer, keep_prob, training, rng, bn_options
         )
+        layer_caches.append(cache)
+        if running is not None:
+            running_stats[f"running_mean{layer}"], running_stats[f"running_var{layer}"] = running
     ZL, linear_cache = linear_forward(A, parameters[f"W{L}"], parameters[f"b{L}"])
-    AL = sigmoid(ZL)
     layer_caches.append({"linear": linear_cache})
     caches = {
         "layers": layer_caches,
         "keep_prob": keep_prob if training else 1.0,
         "running_stats": running_stats,
     }
-    return AL, caches
+    return sigmoid(ZL), caches
+
+
+def _check_forward_inputs(X, parameters, keep_prob, training):
+    """Validate the inputs of a forward pass; return ``X`` (floating) and ``keep_prob``."""
+    dims = check_parameters(parameters)
+    X = check_X(X, n_x=dims[0])
+    keep_prob = check_keep_prob(keep_prob)
+    if (
+        training
+        and X.shape[1] < 2
+        and any(uses_batchnorm(parameters, l) for l in range(1, len(dims) - 1))
+    ):
+        raise ValueError(
+            "X has a single example: batch norm in training mode needs at least 2 (the variance "
+            "of one value is 0); use training=False to predict one example"
+        )
+    return X, keep_prob
 
 
 def compute_cost(AL, Y, parameters=None, lambd=0.0, *, check_input=True):
@@ -503,15 +724,15 @@ def compute_cost(AL, Y, parameters=None, lambd=0.0, *, check_input=True):
         cost: a Python float.
     """
     if check_input:
-        AL = np.asarray(AL)
-        if AL.ndim != 2 or AL.shape[0] != 1:
-            raise ValueError(f"AL must have shape (1, m), got {AL.shape}")
+        AL = check_probabilities(AL)
         Y = check_Y(Y, m=AL.shape[1])
         lambd = check_lambd(lambd)
         if lambd and parameters is None:
             raise ValueError("compute_cost needs parameters when lambd > 0 (for the L2 term)")
+        if parameters is not None:
+            check_parameters(parameters)
     m = AL.shape[1]
-    eps = np.finfo(AL.dtype).eps if np.issubdtype(AL.dtype, np.floating) else 1e-15
+    eps = np.finfo(AL.dtype).eps
     AL = np.clip(AL, eps, 1.0 - eps)
     cross_entropy = -np.sum(np.where(Y > 0.5, np.log(AL), np.log1p(-AL))) / m
     if not lambd:
@@ -541,41 +762,36 @@ def backward_propagation(AL, Y, caches, lambd=0.0, keep_prob=1.0, *, check_input
         No gradient with respect to ``X`` is computed.
     """
     if check_input:
-        AL = np.asarray(AL)
-        if AL.ndim != 2 or AL.shape[0] != 1:
-            raise ValueError(f"AL must have shape (1, m), got {AL.shape}")
+        AL = check_probabilities(AL)
         Y = check_Y(Y, m=AL.shape[1], dtype=AL.dtype)
         lambd = check_lambd(lambd)
         keep_prob = check_keep_prob(keep_prob)
-        if not isinstance(caches, dict) or "layers" not in caches:
-            raise TypeError("caches must be the dict returned by forward_propagation")
-        if keep_prob != caches["keep_prob"]:
-            raise ValueError(
-                f"keep_prob={keep_prob} differs from the forward pass's {caches['keep_prob']} "
-                "(1.0 when training=False): the backward pass must match the forward's dropout"
-            )
+        check_caches(caches, AL.shape[1], keep_prob)
     layer_caches = caches["layers"]
     L = len(layer_caches)
     grads = {}
-    dZ = AL - Y
     dA, grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(
-        dZ, layer_caches[-1]["linear"], lambd, compute_dA_prev=L > 1
+        AL - Y, layer_caches[-1]["linear"], lambd, compute_dA_prev=L > 1
     )
     for layer in range(L - 1, 0, -1):
-        cache = layer_caches[layer - 1]
-        if cache["dropout"] is not None:
-            dA = dropout_backward(dA, cache["dropout"])
-        dZ = relu_backward(dA, cache["relu"])
-        if cache["batchnorm"] is not None:
-            dZ, grads[f"dgamma{layer}"], grads[f"dbeta{layer}"] = batchnorm_backward(
-                dZ, cache["batchnorm"]
-            )
-        dA, grads[f"dW{layer}"], db = linear_backward(
-            dZ, cache["linear"], lambd, compute_dA_prev=layer > 1
-        )
-        if db is not None:
-            grads[f"db{layer}"] = db
+        dA, layer_grads = _hidden_layer_backward(dA, layer_caches[layer - 1], lambd, layer > 1)
+        grads.update({f"{key}{layer}": value for key, value in layer_grads.items()})
     return grads
+
+
+def _hidden_layer_backward(dA, cache, lambd, compute_dA_prev):
+    """The backward steps of one hidden layer, in reverse order: dropout, ReLU, batch norm,
+    linear. Returns ``dA_prev`` and ``{"dW": ..., "db": ...}`` or ``dgamma``/``dbeta``."""
+    if cache["dropout"] is not None:
+        dA = dropout_backward(dA, cache["dropout"])
+    dZ = relu_backward(dA, cache["relu"])
+    grads = {}
+    if cache["batchnorm"] is not None:
+        dZ, grads["dgamma"], grads["dbeta"] = batchnorm_backward(dZ, cache["batchnorm"])
+    dA_prev, grads["dW"], db = linear_backward(dZ, cache["linear"], lambd, compute_dA_prev)
+    if db is not None:
+        grads["db"] = db
+    return dA_prev, grads
 
 
 # --------------------------------------------------------------------------------------------
@@ -583,19 +799,50 @@ def backward_propagation(AL, Y, caches, lambd=0.0, keep_prob=1.0, *, check_input
 # --------------------------------------------------------------------------------------------
 
 
-def predict_proba(X, parameters, *, check_input=True):
-    """``P(y = 1 | x)`` for each column of ``X``: the inference-mode forward pass, ``(1, m)``."""
+def predict_proba(X, parameters, *, tta=None, check_input=True):
+    """``P(y = 1 | x)`` for each column of ``X``: the inference-mode forward pass, ``(1, m)``.
+
+    Args:
+        tta: test-time augmentation: a function ``X -> X'`` (or a list of them) giving other
+            views of the same examples, such as their mirror images. The probability is then the
+            mean over ``X`` and every view, which averages out some of the network's quirks.
+    """
+    views = [] if tta is None else list(tta) if isinstance(tta, (list, tuple)) else [tta]
+    if not all(callable(view) for view in views):
+        raise TypeError(f"tta must be a function X -> X or a list of them, got {tta!r}")
     AL, _ = forward_propagation(X, parameters, training=False, check_input=check_input)
-    return AL
+    for view in views:
+        AL = (
+            AL
+            + forward_propagation(view(X), parameters, training=False, check_input=check_input)[0]
+        )
+    return AL / (1 + len(views)) if views else AL
 
 
-def predict(X, parameters, threshold=0.5, *, check_input=True):
+def predict(X, parameters, threshold=0.5, *, tta=None, check_input=True):
     """0/1 predictions ``1[P(y = 1 | x) > threshold]`` as a ``(1, m)`` integer array.
 
     Batch-norm layers use their running statistics, so each example is predicted the same way
-    alone or inside a batch.
+    alone or inside a batch. ``tta`` is as in :func:`predict_proba`.
     """
-    return (predict_proba(X, parameters, check_input=check_input) > threshold).astype(np.int64)
+    if check_input:
+        threshold = check_number(threshold, "threshold", 0.0, 1.0)
+    probabilities = predict_proba(X, parameters, tta=tta, check_input=check_input)
+    return (probabilities > threshold).astype(np.int64)
+
+
+def dead_relu_fractions(X, parameters):
+    """For each hidden layer, the fraction of its ReLUs that never fire on the examples ``X``.
+
+    A unit whose pre-activation is ``<= 0`` for every example outputs 0 for all of them and, in
+    training, receives no gradient through ``1[Z > 0]``: it is dead on that data. Measured in
+    inference mode.
+
+    Returns:
+        a list of ``L - 1`` Python floats, layer 1 first.
+    """
+    _, caches = forward_propagation(X, parameters, training=False)
+    return [float(np.mean((cache["relu"] <= 0).all(axis=1))) for cache in caches["layers"][:-1]]
 
 
 # --------------------------------------------------------------------------------------------
@@ -612,6 +859,40 @@ def trainable_keys(parameters):
         for name in TRAINABLE
         if f"{name}{layer}" in parameters
     ]
+
+
+def _central_differences(cost, parameters, key, entries, epsilon):
+    """``(J(theta + epsilon) - J(theta - epsilon)) / (2 epsilon)`` for the given flat
+    ``entries`` of ``parameters[key]``, as a list of floats; ``parameters`` is not modified."""
+    # A C-ordered copy, so that reshape(-1) below is a view that perturbs the array itself.
+    perturbed = np.array(parameters[key], order="C")
+    flat = perturbed.reshape(-1)
+    params = {**parameters, key: perturbed}
+    numeric = []
+    for i in entries:
+        original = flat[i]
+        flat[i] = original + epsilon
+        cost_plus = cost(params)
+        flat[i] = original - epsilon
+        cost_minus = cost(params)
+        flat[i] = original
+        numeric.append((cost_plus - cost_minus) / (2.0 * epsilon))
+    return numeric
+
+
+def _entries_to_check(parameters, max_entries, seed):
+    """``{key: flat indices}`` for every trainable array: all of its entries, or ``max_entries``
+    of them drawn at random (sorted) when it has more."""
+    if max_entries is not None:
+        max_entries = check_number(max_entries, "max_entries", 1, integer=True)
+    pick = np.random.default_rng(seed)
+    entries = {}
+    for key in trainable_keys(parameters):
+        size = parameters[key].size
+        entries[key] = np.arange(size)
+        if max_entries is not None and size > max_entries:
+            entries[key] = np.sort(pick.choice(size, max_entries, replace=False))
+    return entries
 
 
 def gradient_check(
@@ -634,61 +915,43 @@ def gradient_check(
     ``||g - g_num|| / (||g|| + ||g_num||)`` over all checked entries. Below about 1e-7 (float64)
     the backward pass is right; an error in a derivative typically gives 1e-3 or more.
 
-    The cost is evaluated in training mode (batch statistics). Every evaluation draws its dropout
-    masks from a new generator seeded with ``seed``, so all evaluations see the same mask and the
-    cost is a deterministic function of the parameters.
+    The cost is evaluated in training mode (batch statistics). Every evaluation draws the same
+    dropout masks (from a new generator seeded with ``seed``), so ``J`` is a function of theta.
 
     Args:
         X: ``(n_x, m)``; Y: ``(1, m)``; parameters: the network at which to check.
         lambd, keep_prob, bn_epsilon: as in training.
         epsilon: the finite-difference step. 1e-6 suits float64; float32 keeps about 7 digits,
             so use a larger step there, such as 3e-3, and expect errors of about 1e-4.
-        max_entries: check at most this many randomly chosen entries of each array (None: all),
-            to make a check of a large network (``W1`` of the cat network has 245,760 entries)
-            affordable.
+        max_entries: check at most this many random entries of each array (None: all), which
+            makes a check of ``W1`` of the cat network (245,760 entries) affordable.
         return_gradients: also return the two gradient vectors.
 
     Returns:
         relative error (float), or ``(error, g, g_num)`` with ``return_gradients``.
     """
-    dims = check_parameters(parameters)
-    X = check_X(X, n_x=dims[0])
+    X, keep_prob = _check_forward_inputs(X, parameters, keep_prob, training=True)
     Y = check_Y(Y, m=X.shape[1], dtype=X.dtype)
     lambd = check_lambd(lambd)
-    keep_prob = check_keep_prob(keep_prob)
+    epsilon = check_number(epsilon, "epsilon", 0.0, low_open=True)
+    bn_epsilon = check_number(bn_epsilon, "bn_epsilon", 0.0, low_open=True)
+    seed = check_number(seed, "seed", 0, integer=True)
 
     def cost(params):
+        # A new generator with the same seed for every evaluation: the same dropout mask.
         rng = np.random.default_rng(seed)
-        AL, caches = forward_propagation(
-            X, params, keep_prob, rng=rng, bn_epsilon=bn_epsilon, check_input=False
-        )
-        return compute_cost(AL, Y, params, lambd, check_input=False), AL, caches
+        AL, _ = forward_propagation(X, params, keep_prob, rng=rng, **options)
+        return compute_cost(AL, Y, params, lambd, check_input=False)
 
-    _, AL, caches = cost(parameters)
+    options = {"bn_epsilon": bn_epsilon, "check_input": False}
+    AL, caches = forward_propagation(X, parameters, keep_prob, rng=seed, **options)
     grads = backward_propagation(AL, Y, caches, lambd, keep_prob, check_input=False)
 
-    pick = np.random.default_rng(seed)
     analytic, numeric = [], []
-    for key in trainable_keys(parameters):
-        size = parameters[key].size
-        entries = np.arange(size)
-        if max_entries is not None and size > max_entries:
-            entries = np.sort(pick.choice(size, max_entries, replace=False))
-        # A C-ordered copy, so that reshape(-1) below is a view that perturbs the array itself.
-        perturbed = np.array(parameters[key], order="C")
-        flat = perturbed.reshape(-1)
-        params = {**parameters, key: perturbed}
-        for i in entries:
-            original = flat[i]
-            flat[i] = original + epsilon
-            cost_plus = cost(params)[0]
-            flat[i] = original - epsilon
-            cost_minus = cost(params)[0]
-            flat[i] = original
-            numeric.append((cost_plus - cost_minus) / (2.0 * epsilon))
+    for key, entries in _entries_to_check(parameters, max_entries, seed).items():
+        numeric += _central_differences(cost, parameters, key, entries, epsilon)
         analytic.append(grads[f"d{key}"].reshape(-1)[entries])
-    g = np.concatenate(analytic).astype(np.float64)
-    g_num = np.array(numeric)
+    g, g_num = np.concatenate(analytic).astype(np.float64), np.array(numeric)
     denominator = np.linalg.norm(g) + np.linalg.norm(g_num)
     error = float(np.linalg.norm(g - g_num) / denominator) if denominator > 0 else 0.0
     return (error, g, g_num) if return_gradients else error

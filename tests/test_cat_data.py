@@ -1,7 +1,9 @@
-"""Specification of cat_data: loading, checking and preparing the cat vs non-cat images.
+"""Specification of cat_data: loading, checking and preparing the cat vs non-cat images, and
+reading a picture of your own.
 
 Tests on the real files are skipped when the files cannot be found. Everything else runs on
-small HDF5 files and arrays that the tests make themselves.
+small HDF5 files, pictures and arrays that the tests make themselves. (The dev split and the
+folds are specified in test_model_selection.py, the augmentations in test_augmentation.py.)
 """
 
 import h5py
@@ -12,13 +14,10 @@ import cat_data
 from cat_data import (
     DATA_DIR_ENV,
     SHA256,
-    augment_with_flips,
     class_balance,
     find_data_dir,
     flatten_and_scale,
     load_cat_data,
-    stratified_k_folds,
-    train_dev_split,
 )
 
 TRAIN_FILE, TEST_FILE = "train_catvnoncat.h5", "test_catvnoncat.h5"
@@ -53,16 +52,6 @@ def fake_dir(tmp_path):
     write_split(tmp_path / TRAIN_FILE, "train", random_images(4, seed=1), [0, 1, 0, 1])
     write_split(tmp_path / TEST_FILE, "test", random_images(2, seed=2), [1, 0])
     return tmp_path
-
-
-def labels_with(n_neg, n_pos):
-    """(1, n_neg + n_pos) labels: n_neg zeros then n_pos ones."""
-    return np.array([[0] * n_neg + [1] * n_pos])
-
-
-def indexed_examples(Y, n_x=3):
-    """(n_x, m) examples whose every entry in column j is j, so columns can be traced."""
-    return np.tile(np.arange(Y.shape[1]), (n_x, 1))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,166 +267,6 @@ def test_flatten_and_scale_rejects_integer_dtype():
 
 
 # ---------------------------------------------------------------------------------------------
-# train_dev_split
-# ---------------------------------------------------------------------------------------------
-
-
-def test_train_dev_split_sizes_follow_dev_fraction_per_class():
-    Y = labels_with(137, 72)  # the real training set's balance
-    X_train, Y_train, X_dev, Y_dev = train_dev_split(indexed_examples(Y), Y, dev_fraction=0.2)
-    assert X_dev.shape == (3, 41) and Y_dev.shape == (1, 41)  # round(27.4) + round(14.4)
-    assert X_train.shape == (3, 168) and Y_train.shape == (1, 168)
-
-
-@pytest.mark.parametrize("dev_fraction", [0.1, 0.2, 0.25, 0.5])
-def test_train_dev_split_is_stratified_within_one_example_per_class(dev_fraction):
-    Y = labels_with(137, 72)
-    _, _, _, Y_dev = train_dev_split(indexed_examples(Y), Y, dev_fraction=dev_fraction)
-    for label, class_size in [(0, 137), (1, 72)]:
-        assert abs(np.sum(Y_dev == label) - dev_fraction * class_size) <= 1
-
-
-def test_train_dev_split_puts_every_class_with_two_examples_into_dev():
-    Y = labels_with(20, 2)
-    _, _, _, Y_dev = train_dev_split(indexed_examples(Y), Y, dev_fraction=0.1)
-    assert set(Y_dev[0].tolist()) == {0, 1}
-
-
-def test_train_dev_split_is_reproducible_with_the_same_seed():
-    Y = labels_with(30, 20)
-    X = indexed_examples(Y)
-    first, second = train_dev_split(X, Y, seed=7), train_dev_split(X, Y, seed=7)
-    for a, b in zip(first, second, strict=True):
-        np.testing.assert_array_equal(a, b)
-
-
-def test_train_dev_split_differs_between_seeds():
-    Y = labels_with(30, 20)
-    X = indexed_examples(Y)
-    assert not np.array_equal(train_dev_split(X, Y, seed=0)[2], train_dev_split(X, Y, seed=1)[2])
-
-
-def test_train_and_dev_are_disjoint_and_together_a_permutation_of_the_columns():
-    Y = labels_with(30, 20)
-    X = indexed_examples(Y)
-    X_train, Y_train, X_dev, Y_dev = train_dev_split(X, Y)
-    train_cols, dev_cols = X_train[0], X_dev[0]
-    assert not set(train_cols) & set(dev_cols)
-    assert sorted(np.concatenate([train_cols, dev_cols])) == list(range(50))
-    # Each column still carries its own label.
-    np.testing.assert_array_equal(Y_train, Y[:, train_cols])
-    np.testing.assert_array_equal(Y_dev, Y[:, dev_cols])
-
-
-def test_train_dev_split_returns_contiguous_copies_and_leaves_inputs_alone():
-    Y = labels_with(10, 10)
-    X = indexed_examples(Y).astype(np.float64)
-    X_before, Y_before = X.copy(), Y.copy()
-    for part in train_dev_split(X, Y):
-        assert part.flags["C_CONTIGUOUS"]
-        assert not np.shares_memory(part, X) and not np.shares_memory(part, Y)
-    np.testing.assert_array_equal(X, X_before)
-    np.testing.assert_array_equal(Y, Y_before)
-
-
-@pytest.mark.parametrize("dev_fraction", [0, 1, -0.2, 1.5, float("nan")])
-def test_train_dev_split_rejects_dev_fraction_outside_0_1(dev_fraction):
-    Y = labels_with(5, 5)
-    with pytest.raises(ValueError, match="dev_fraction"):
-        train_dev_split(indexed_examples(Y), Y, dev_fraction=dev_fraction)
-
-
-def test_train_dev_split_rejects_mismatched_shapes():
-    with pytest.raises(ValueError, match="X and Y"):
-        train_dev_split(np.zeros((3, 10)), labels_with(5, 4))
-    with pytest.raises(ValueError, match=r"Y should have shape \(1, m\)"):
-        train_dev_split(np.zeros((3, 10)), np.zeros(10))
-
-
-# ---------------------------------------------------------------------------------------------
-# stratified_k_folds
-# ---------------------------------------------------------------------------------------------
-
-
-def test_k_folds_dev_parts_partition_all_examples():
-    folds = stratified_k_folds(labels_with(137, 72), k=5)
-    assert len(folds) == 5
-    all_dev = np.concatenate([dev for _, dev in folds])
-    assert sorted(all_dev) == list(range(209))
-
-
-def test_k_folds_train_is_the_complement_of_dev():
-    for train_idx, dev_idx in stratified_k_folds(labels_with(13, 8), k=4):
-        assert not set(train_idx) & set(dev_idx)
-        assert sorted(np.concatenate([train_idx, dev_idx])) == list(range(21))
-
-
-def test_k_folds_spread_each_class_evenly():
-    Y = labels_with(137, 72)
-    folds = stratified_k_folds(Y, k=5)
-    for label in (0, 1):
-        per_fold = [int(np.sum(Y[0, dev] == label)) for _, dev in folds]
-        assert max(per_fold) - min(per_fold) <= 1
-    sizes = [len(dev) for _, dev in folds]
-    assert max(sizes) - min(sizes) <= 1
-
-
-def test_k_folds_are_reproducible_with_the_same_seed_and_differ_between_seeds():
-    Y = labels_with(30, 20)
-    for (_, dev_a), (_, dev_b) in zip(
-        stratified_k_folds(Y, seed=3), stratified_k_folds(Y, seed=3), strict=True
-    ):
-        np.testing.assert_array_equal(dev_a, dev_b)
-    assert not np.array_equal(
-        stratified_k_folds(Y, seed=0)[0][1], stratified_k_folds(Y, seed=1)[0][1]
-    )
-
-
-@pytest.mark.parametrize("k", [1, 11, 2.5])
-def test_k_folds_reject_k_outside_2_to_m(k):
-    with pytest.raises(ValueError, match="k should be"):
-        stratified_k_folds(labels_with(5, 5), k=k)
-
-
-# ---------------------------------------------------------------------------------------------
-# augment_with_flips
-# ---------------------------------------------------------------------------------------------
-
-
-def test_augment_doubles_the_number_of_examples():
-    X = flatten_and_scale(random_images(3))
-    X_aug, Y_aug = augment_with_flips(X, np.array([[1, 0, 1]]))
-    assert X_aug.shape == (12288, 6)
-    assert Y_aug.tolist() == [[1, 0, 1, 1, 0, 1]]
-
-
-def test_augment_keeps_the_originals_first():
-    X = flatten_and_scale(random_images(3))
-    X_aug, _ = augment_with_flips(X, np.array([[1, 0, 1]]))
-    np.testing.assert_array_equal(X_aug[:, :3], X)
-
-
-@pytest.mark.parametrize("image_shape", [(64, 64, 3), (4, 5, 3)])
-def test_augment_second_half_is_the_images_mirrored_left_to_right(image_shape):
-    images = random_images(3, shape=image_shape)
-    X_aug, _ = augment_with_flips(flatten_and_scale(images), np.array([[1, 0, 1]]), image_shape)
-    np.testing.assert_array_equal(X_aug[:, 3:], flatten_and_scale(images[:, :, ::-1, :]))
-
-
-def test_flipping_twice_gives_back_the_original():
-    X = flatten_and_scale(random_images(3))
-    Y = np.array([[1, 0, 1]])
-    X_aug, _ = augment_with_flips(X, Y)
-    X_twice, _ = augment_with_flips(X_aug[:, 3:], Y)
-    np.testing.assert_array_equal(X_twice[:, 3:], X)
-
-
-def test_augment_rejects_x_that_does_not_match_image_shape():
-    with pytest.raises(ValueError, match="X.*image_shape"):
-        augment_with_flips(np.zeros((100, 2)), np.array([[0, 1]]))
-
-
-# ---------------------------------------------------------------------------------------------
 # class_balance
 # ---------------------------------------------------------------------------------------------
 
@@ -447,40 +276,93 @@ def test_class_balance_is_the_fraction_of_cats_as_a_python_float():
     assert balance == 0.5 and type(balance) is float
 
 
+def test_class_balance_refuses_labels_other_than_0_and_1():
+    with pytest.raises(ValueError, match="0 and 1"):
+        class_balance(np.array([[0, 2]]))
+
+
 # ---------------------------------------------------------------------------------------------
-# balance_classes / augment_balanced_flips
+# Bad input to the loader and to flatten_and_scale
 # ---------------------------------------------------------------------------------------------
 
 
-def test_balance_classes_repeats_the_rarer_class_until_both_are_equally_frequent():
-    X = np.arange(2 * 7, dtype=float).reshape(2, 7)
-    Y = np.array([[0, 1, 0, 0, 1, 0, 0]])
-
-    X_bal, Y_bal = cat_data.balance_classes(X, Y)
-
-    assert Y_bal.shape == (1, 10) and X_bal.shape == (2, 10)
-    assert int(Y_bal.sum()) == 5
-    np.testing.assert_array_equal(X_bal[:, :7], X)
-    # The extra columns cycle through the cats (columns 1 and 4) in order.
-    np.testing.assert_array_equal(X_bal[:, 7:], X[:, [1, 4, 1]])
-    np.testing.assert_array_equal(Y_bal[:, 7:], [[1, 1, 1]])
+def test_a_data_dir_of_an_unknown_user_is_file_not_found_not_runtime_error():
+    with pytest.raises(FileNotFoundError, match="data_dir"):
+        find_data_dir("~no_such_user_here_xyz/data")
 
 
-def test_balance_classes_leaves_a_balanced_or_single_class_set_as_it_is():
-    X = np.ones((3, 4))
-    for Y in (np.array([[0, 1, 1, 0]]), np.array([[1, 1, 1, 1]])):
-        X_bal, Y_bal = cat_data.balance_classes(X, Y)
-        np.testing.assert_array_equal(Y_bal, Y)
-        assert X_bal.shape == X.shape
+def test_a_data_dir_that_is_not_a_path_is_a_type_error():
+    with pytest.raises(TypeError, match="data_dir"):
+        find_data_dir(42)
 
 
-def test_augment_balanced_flips_flips_then_balances():
-    rng = np.random.default_rng(0)
-    X = rng.random((12, 5))
-    Y = np.array([[1, 0, 0, 0, 0]])
+@pytest.mark.parametrize(
+    ("images", "error", "match"),
+    [
+        (np.zeros((2, 4, 4, 3), dtype=complex), TypeError, "real pixel values"),
+        (np.full((2, 4, 4, 3), 300.0), ValueError, "0..255"),
+        (np.full((2, 4, 4, 3), np.nan), ValueError, "0..255"),
+        (np.zeros((0, 4, 4, 3)), ValueError, "m >= 1"),
+    ],
+    ids=["complex", "above_255", "nan", "no_images"],
+)
+def test_flatten_and_scale_refuses_values_that_are_not_pixels(images, error, match):
+    with pytest.raises(error, match=match):
+        flatten_and_scale(images)
 
-    X_aug, Y_aug = cat_data.augment_balanced_flips(X, Y, image_shape=(2, 2, 3))
 
-    X_flip, Y_flip = cat_data.augment_with_flips(X, Y, image_shape=(2, 2, 3))
-    np.testing.assert_array_equal(X_aug[:, :10], X_flip)
-    assert Y_aug.shape == (1, 16) and int(Y_aug.sum()) == 8
+# ---------------------------------------------------------------------------------------------
+# Your own picture
+# ---------------------------------------------------------------------------------------------
+
+
+def test_load_image_resizes_any_png_to_a_64_by_64_rgb_image(tmp_path):
+    from PIL import Image
+
+    picture = np.zeros((40, 120, 4), dtype=np.uint8)  # RGBA, not square
+    picture[..., 0], picture[..., 3] = 200, 255  # red, opaque
+    Image.fromarray(picture).save(tmp_path / "red.png")
+
+    image = cat_data.load_image(tmp_path / "red.png")
+
+    assert image.shape == (64, 64, 3) and image.dtype == np.uint8
+    assert (image[..., 0] == 200).all() and (image[..., 1:] == 0).all()
+    assert flatten_and_scale(image[None]).shape == (12288, 1)
+
+
+def test_load_image_reads_a_jpeg(tmp_path):
+    from PIL import Image
+
+    Image.fromarray(np.full((10, 10, 3), 128, dtype=np.uint8)).save(tmp_path / "grey.jpg")
+    image = cat_data.load_image(str(tmp_path / "grey.jpg"))
+    assert image.shape == (64, 64, 3)
+    assert abs(int(image.mean()) - 128) <= 2
+
+
+def test_the_committed_sample_picture_loads():
+    image = cat_data.load_image(cat_data.SAMPLE_PICTURE)
+    assert image.shape == (64, 64, 3)
+
+
+def test_load_image_says_what_is_wrong_with_a_missing_or_unreadable_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no picture"):
+        cat_data.load_image(tmp_path / "nothing.png")
+    (tmp_path / "text.png").write_text("not a picture")
+    with pytest.raises(ValueError, match="not a picture"):
+        cat_data.load_image(tmp_path / "text.png")
+
+
+# ---------------------------------------------------------------------------------------------
+# Names that moved
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_split_folds_and_flips_are_still_importable_from_cat_data():
+    import augmentation
+    import model_selection
+
+    assert cat_data.train_dev_split is model_selection.train_dev_split
+    assert cat_data.stratified_k_folds is model_selection.stratified_k_folds
+    assert cat_data.augment_with_flips is augmentation.augment_with_flips
+    assert cat_data.balance_classes is augmentation.balance_classes
+    assert cat_data.augment_balanced_flips is augmentation.augment_balanced_flips

@@ -9,24 +9,23 @@ Read top to bottom, the tests state what the module promises:
 * learning-rate decay, alone and inside model();
 * model(): it learns a separable problem with every optimiser, its history, its cost, its
   determinism, early stopping, divergence and argument checking;
-* saving and loading, the evaluation helpers, the random hyperparameter search and the CLI.
+* saving and loading, and the names that moved to other modules in this release.
 
-Everything runs on small synthetic problems except the CLI tests, which train for two epochs on
-the real cat images and are skipped when those files cannot be found.
+Everything runs on small synthetic problems. (Metrics and the search are specified in
+test_model_selection.py, the command line in test_cat_cli.py.)
 """
 
 import copy
 import itertools
 import math
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from problems import assert_same_arrays, noisy_dev_set, separable_problem, two_moons
 
-import cat_data
+import model_selection as ms
 import neural_net_optimized as nno
 import neural_network as nn
 
@@ -41,55 +40,9 @@ GOOD_LEARNING_RATES = {"gd": 0.1, "momentum": 0.1, "rmsprop": 0.01, "adam": 0.01
 # ---------------------------------------------------------------------------------------------
 
 
-def separable_problem(m=120, n_x=5, seed=0, margin=0.5):
-    """Gaussian points labelled by the side of a hyperplane, with no point within ``margin``.
-
-    Returns X: (n_x, m), Y: (1, m) int 0/1 labels, and the unit normal ``w`` of the hyperplane.
-    """
-    rng = np.random.default_rng(seed)
-    w = rng.standard_normal(n_x)
-    w /= np.linalg.norm(w)
-    X = rng.standard_normal((n_x, 4 * m))
-    X = X[:, np.abs(w @ X) > margin][:, :m]
-    assert X.shape == (n_x, m)
-    Y = (w @ X > 0).astype(np.int64)[None, :]
-    return X, Y, w
-
-
-def noisy_dev_set(w, m=80, flip=0.2, seed=12):
-    """A dev set from the same rule as ``separable_problem`` but with a fraction of labels flipped.
-
-    A network trained to certainty on the clean training set first gets better on it, then
-    worse (it grows confident on the flipped labels too): the dev cost has a minimum.
-    """
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((w.size, m))
-    Y = (w @ X > 0).astype(np.int64)[None, :]
-    flipped = rng.random(m) < flip
-    Y[0, flipped] = 1 - Y[0, flipped]
-    return X, Y
-
-
-def imbalanced_separable_problem():
-    """A separable problem two thirds of whose examples are positive (54 examples, n_x = 4)."""
-    X, Y, w = separable_problem(m=90, n_x=4, seed=0)
-    positives, negatives = np.flatnonzero(Y[0] == 1), np.flatnonzero(Y[0] == 0)
-    keep = np.concatenate([positives[:36], negatives[:18]])
-    assert keep.size == 54
-    return X[:, keep], Y[:, keep], w
-
-
 def full_cost(X, Y, parameters, lambd=0.0):
     """The cost J (cross-entropy + L2) of ``parameters`` on the whole of ``(X, Y)``."""
     return nn.compute_cost(nn.predict_proba(X, parameters), Y, parameters, lambd)
-
-
-def assert_same_arrays(actual, expected):
-    """Both dicts have the same keys and bit-identical arrays (values, shapes and dtypes)."""
-    assert actual.keys() == expected.keys()
-    for key in expected:
-        np.testing.assert_array_equal(actual[key], expected[key], err_msg=key)
-        assert np.asarray(actual[key]).dtype == np.asarray(expected[key]).dtype, key
 
 
 def batch_norm_network():
@@ -491,6 +444,54 @@ def test_model_uses_the_learning_rate_of_a_callable_decay_for_its_updates():
     assert not np.allclose(moved["W1"], one_epoch["W1"])
 
 
+def test_the_coursera_call_with_a_decay_function_and_decay_rate_works():
+    """``model(X, Y, layers_dims, optimizer="adam", decay=update_lr, decay_rate=1)``, as in the
+    Coursera notebook: ``decay`` is called as ``decay(learning_rate0, epoch_num, decay_rate)``."""
+    X, Y = small_training_problem()
+    layers_dims = [4, 3, 1]
+    _, history = nno.model(X, Y, layers_dims, optimizer="adam", decay=nno.update_lr, decay_rate=1)
+    assert history["learning_rate"] == pytest.approx([0.001 / (1 + epoch) for epoch in range(100)])
+    _, history = nno.model(
+        X, Y, layers_dims, optimizer="adam", decay=nno.schedule_lr_decay, decay_rate=1
+    )
+    assert history["learning_rate"] == pytest.approx([0.001] * 100)  # interval of 1000 epochs
+    _, history = nno.model(X, Y, layers_dims, num_epochs=3, decay=nno.update_lr)  # rate 1
+    assert history["learning_rate"] == pytest.approx([0.001, 0.0005, 0.001 / 3])
+
+
+@pytest.mark.parametrize(
+    ("settings", "error", "match"),
+    [
+        (dict(decay=float("nan")), ValueError, "decay"),
+        (dict(decay="0.5"), TypeError, "decay"),
+        (dict(decay=0.5, decay_rate=1.0), ValueError, "decay_rate"),
+        (dict(decay=nno.update_lr, decay_rate=-1.0), ValueError, "decay_rate"),
+        (dict(decay=nno.update_lr, decay_every=3), ValueError, "decay_every"),
+        (dict(decay=lambda lr, epoch: -lr), ValueError, "learning rate .* epoch 0"),
+    ],
+    ids=["nan", "string", "rate_with_number", "negative_rate", "every_with_function", "negative"],
+)
+def test_a_bad_decay_is_refused_naming_it(settings, error, match):
+    X, Y = small_training_problem()
+    with pytest.raises(error, match=match):
+        nno.model(X, Y, [4, 3, 1], num_epochs=2, **settings)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: nno.update_lr(0.1, 3, -1.0),
+        lambda: nno.update_lr(-0.1, 3, 1.0),
+        lambda: nno.schedule_lr_decay(0.1, 3, 1.0, time_interval=0),
+        lambda: nno.schedule_lr_decay(0.1, -1, 1.0),
+    ],
+    ids=["negative_rate", "negative_learning_rate", "zero_interval", "negative_epoch"],
+)
+def test_the_decay_functions_refuse_impossible_arguments(call):
+    with pytest.raises(ValueError, match="decay_rate|learning_rate0|time_interval|epoch_num"):
+        call()
+
+
 # ---------------------------------------------------------------------------------------------
 # model(): learning
 # ---------------------------------------------------------------------------------------------
@@ -519,7 +520,7 @@ def test_model_fits_a_separable_problem_perfectly_with_every_optimiser(
         batch_norm=batch_norm,
         seed=0,
     )
-    assert nno.accuracy(Y, nn.predict(X, parameters)) == 1.0
+    assert ms.accuracy(Y, nn.predict(X, parameters)) == 1.0
     assert history["cost"][-1] < history["cost"][0] / 4
     assert all(len(values) == 100 for values in history.values())
 
@@ -539,7 +540,7 @@ def test_history_with_a_dev_set_scores_the_parameters_after_every_epoch(separabl
     )
     assert set(history) == {"cost", "learning_rate", "dev_cost", "dev_accuracy"}
     assert all(len(values) == 7 for values in history.values())
-    scores = nno.evaluate(X_dev, Y_dev, parameters)
+    scores = ms.evaluate(X_dev, Y_dev, parameters)
     assert history["dev_cost"][-1] == pytest.approx(scores["log_loss"], rel=1e-12)
     assert history["dev_accuracy"][-1] == pytest.approx(scores["accuracy"], rel=1e-12)
 
@@ -623,7 +624,7 @@ def test_float32_and_float64_train_to_the_same_accuracy(separable, optimizer):
     p32, h32 = nno.model(X, Y, [5, 8, 1], dtype=np.float32, **args)
 
     assert p32["W1"].dtype == np.float32
-    assert nno.accuracy(Y, nn.predict(X, p32)) == nno.accuracy(Y, nn.predict(X, p64)) == 1.0
+    assert ms.accuracy(Y, nn.predict(X, p32)) == ms.accuracy(Y, nn.predict(X, p64)) == 1.0
     # The same run, up to float32 rounding: the cost curves agree to a few digits.
     np.testing.assert_allclose(h32["cost"], h64["cost"], rtol=1e-3)
 
@@ -642,6 +643,74 @@ def test_model_does_not_modify_its_inputs(separable):
     nno.model(X, Y, [5, 4, 1], num_epochs=2, X_dev=X_dev, Y_dev=Y_dev, batch_norm=True)
     for actual, expected in zip((X, Y, X_dev, Y_dev), before, strict=True):
         np.testing.assert_array_equal(actual, expected)
+
+
+def batch_sizes_seen(monkeypatch):
+    """Record the number of columns of every training forward pass of model()."""
+    sizes = []
+    real = nn.forward_propagation
+
+    def spy(X_batch, *args, **kwargs):
+        sizes.append(X_batch.shape[1])
+        return real(X_batch, *args, **kwargs)
+
+    monkeypatch.setattr(nn, "forward_propagation", spy)
+    return sizes
+
+
+def test_with_batch_norm_a_trailing_batch_of_one_is_merged_into_the_one_before(monkeypatch):
+    X, Y = two_moons(705)  # 705 = 22 * 32 + 1
+    sizes = batch_sizes_seen(monkeypatch)
+    nno.model(X, Y, [2, 8, 1], batch_norm=True, mini_batch_size=32, num_epochs=2)
+    assert sizes == ([32] * 21 + [33]) * 2
+    sizes.clear()
+    nno.model(X, Y, [2, 8, 1], batch_norm=False, mini_batch_size=32, num_epochs=1)
+    assert sizes == [32] * 22 + [1], "without batch norm a batch of one is a fine batch"
+
+
+def test_batch_norm_on_two_moons_with_a_trailing_single_example_learns_the_moons():
+    X, Y = two_moons(705)
+    X_test, Y_test = two_moons(2000, seed=1)
+    parameters, _ = nno.model(X, Y, [2, 16, 8, 1], batch_norm=True, mini_batch_size=32,
+                              num_epochs=60, learning_rate=0.01, seed=0)  # fmt: skip
+    assert min(parameters["running_var1"].min(), parameters["running_var2"].min()) > 1e-3
+    assert ms.accuracy(Y_test, nn.predict(X_test, parameters)) > 0.95
+
+
+@pytest.mark.parametrize(("m", "mini_batch_size"), [(1, None), (10, 1)])
+def test_batch_norm_refuses_batches_that_can_only_have_one_example(m, mini_batch_size):
+    X, Y = small_training_problem()
+    with pytest.raises(ValueError, match="batch_norm=True needs at least 2 examples"):
+        nno.model(X[:, :m], Y[:, :m], [4, 3, 1], batch_norm=True, mini_batch_size=mini_batch_size)
+
+
+def test_model_with_a_standardizer_trains_on_standardised_inputs_and_keeps_it(separable):
+    X, Y, _ = separable
+    X_raw = 50.0 + 10.0 * X  # far from centred
+    stats = nn.fit_standardizer(X_raw)
+    with_it, _ = nno.model(X_raw, Y, [5, 4, 1], num_epochs=3, seed=2, standardize="feature")
+    by_hand, _ = nno.model(nn.standardize(X_raw, stats), Y, [5, 4, 1], num_epochs=3, seed=2)
+    assert set(with_it) == set(by_hand) | {"input_mean", "input_scale"}
+    for key in by_hand:
+        np.testing.assert_array_equal(with_it[key], by_hand[key])
+    # The network takes raw inputs: its predictions are those of the network on standardised X.
+    np.testing.assert_array_equal(
+        nn.predict_proba(X_raw, with_it), nn.predict_proba(nn.standardize(X_raw, stats), by_hand)
+    )
+    fitted, _ = nno.model(X_raw, Y, [5, 4, 1], num_epochs=3, seed=2, standardize=stats)
+    assert_same_arrays(fitted, with_it)
+
+
+def test_print_cost_prints_lines_and_progress_draws_a_tqdm_bar(capsys):
+    X, Y = small_training_problem()
+    nno.model(X, Y, [4, 3, 1], num_epochs=20, print_cost=True, print_every=10, progress=True)
+    out, err = capsys.readouterr()
+    assert [line.split(":")[0] for line in out.splitlines()] == [
+        "Cost after epoch 0", "Cost after epoch 10", "Cost after epoch 19",
+    ]  # fmt: skip
+    assert "20/20" in err and "epoch" in err  # tqdm writes its bar to stderr
+    nno.model(X, Y, [4, 3, 1], num_epochs=5)
+    assert capsys.readouterr() == ("", "")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -716,7 +785,7 @@ def test_early_stopping_stops_after_patience_epochs_and_returns_the_best_epoch(
     assert len(history["cost"]) == best + 1 + patience
     assert all(len(values) == len(history["cost"]) for values in history.values())
     # The returned parameters are those of the best epoch, not of the last one.
-    dev_cost = nno.evaluate(X_dev, Y_dev, parameters)["log_loss"]
+    dev_cost = ms.evaluate(X_dev, Y_dev, parameters)["log_loss"]
     assert dev_cost == pytest.approx(min(history["dev_cost"]), rel=0, abs=1e-12)
     assert dev_cost < history["dev_cost"][-1]
 
@@ -825,6 +894,18 @@ def bad_argument_cases():
         "output layer not 1": (dict(layers_dims=[4, 3, 2]), ValueError, "layers_dims"),
         "beta1 of one": (dict(beta1=1.0), ValueError, "beta1"),
         "decay negative": (dict(decay=-0.5), ValueError, "decay"),
+        "decay NaN": (dict(decay=float("nan")), ValueError, "decay"),
+        "beta a string": (dict(beta="0.9"), TypeError, "beta"),
+        "learning_rate inf": (dict(learning_rate=float("inf")), ValueError, "learning_rate"),
+        "keep_prob complex": (dict(keep_prob=0.5 + 0j), TypeError, "keep_prob"),
+        "lambd a list": (dict(lambd=[1.0]), TypeError, "lambd"),
+        "epsilon zero": (dict(epsilon=0.0), ValueError, "epsilon"),
+        "batch_norm a string": (dict(batch_norm="yes"), TypeError, "batch_norm"),
+        "seed negative": (dict(seed=-1), ValueError, "seed"),
+        "dtype int": (dict(dtype=np.int32), TypeError, "dtype"),
+        "standardize unknown": (dict(standardize="pixel"), TypeError, "standardize"),
+        "Y complex": (dict(Y=Y.astype(complex)), TypeError, r"\bY\b"),
+        "X with NaN": (dict(X=np.where(X > 1, np.nan, X)), ValueError, r"\bX\b"),
     }
     return X, Y, cases
 
@@ -934,378 +1015,108 @@ def test_saving_an_incomplete_network_is_refused(tmp_path):
         nno.save_parameters(tmp_path / "model.npz", {"W1": np.ones((1, 3))})
 
 
-# ---------------------------------------------------------------------------------------------
-# Evaluation
-# ---------------------------------------------------------------------------------------------
+def test_the_file_is_written_at_exactly_the_path_given_and_loads_from_it(tmp_path):
+    parameters = nn.initialize_parameters_he([3, 2, 1], seed=0)
+    written = nno.save_parameters(tmp_path / "model", parameters)  # no .npz appended
+    assert written == tmp_path / "model" and sorted(p.name for p in tmp_path.iterdir()) == ["model"]
+    assert_same_arrays(nno.load_parameters(tmp_path / "model")[0], parameters)
 
 
-def test_confusion_counts_accuracy_and_balanced_accuracy_on_hand_made_labels():
-    Y = np.array([[1, 1, 1, 1, 0, 0, 0, 0, 0, 0]])
-    Y_pred = np.array([[1, 1, 1, 0, 1, 0, 0, 0, 0, 0]])
-    counts = nno.confusion_counts(Y, Y_pred)
-    assert counts == {"tp": 3, "fn": 1, "fp": 1, "tn": 5}
-    assert all(type(n) is int for n in counts.values())
-    assert nno.accuracy(Y, Y_pred) == pytest.approx(8 / 10)
-    # recall of cats 3/4, recall of non-cats 5/6
-    assert nno.balanced_accuracy(Y, Y_pred) == pytest.approx((3 / 4 + 5 / 6) / 2)
-
-
-@pytest.mark.parametrize("answer", [0, 1])
-def test_a_single_class_predictor_has_balanced_accuracy_one_half(answer):
-    Y = np.array([[0, 0, 0, 0, 0, 0, 0, 1, 1, 1]])
-    Y_pred = np.full_like(Y, answer)
-    assert nno.balanced_accuracy(Y, Y_pred) == pytest.approx(0.5)
-    assert nno.accuracy(Y, Y_pred) == pytest.approx(0.7 if answer == 0 else 0.3)
-
-
-def test_balanced_accuracy_leaves_out_a_class_absent_from_the_labels():
-    Y = np.array([[1, 1, 1, 1]])
-    assert nno.balanced_accuracy(Y, np.array([[1, 1, 0, 1]])) == pytest.approx(0.75)
-
-
-def test_confusion_counts_refuse_predictions_of_another_length():
-    with pytest.raises(ValueError, match="Y_pred"):
-        nno.confusion_counts(np.array([[1, 0, 1]]), np.array([[1, 0]]))
-
-
-def test_log_loss_is_the_mean_cross_entropy_the_cost_without_l2():
-    Y = np.array([[1, 0, 1]])
-    probabilities = np.array([[0.9, 0.2, 0.6]])
-    expected = -(math.log(0.9) + math.log(0.8) + math.log(0.6)) / 3
-    assert nno.log_loss(Y, probabilities) == pytest.approx(expected, rel=1e-12)
-    assert nno.log_loss(Y, probabilities) == pytest.approx(
-        nn.compute_cost(probabilities, Y), rel=1e-12
+def test_a_network_with_a_standardizer_predicts_on_raw_inputs_after_loading(tmp_path):
+    X, Y, _ = separable_problem(m=60, n_x=5, seed=3)
+    X_raw = 100.0 + 20.0 * X
+    parameters, _ = nno.model(X_raw, Y, [5, 4, 1], num_epochs=3, standardize="feature")
+    nno.save_parameters(tmp_path / "model.npz", parameters)
+    loaded, _ = nno.load_parameters(tmp_path / "model.npz")
+    assert_same_arrays(loaded, parameters)
+    np.testing.assert_array_equal(
+        nn.predict_proba(X_raw, loaded), nn.predict_proba(X_raw, parameters)
     )
 
 
-def test_evaluate_reports_every_score_of_a_hand_made_network():
-    # P(cat | x) = sigmoid(x_0): predicted cat exactly when x_0 > 0.
-    parameters = {"W1": np.array([[1.0, 0.0]]), "b1": np.array([[0.0]])}
-    X = np.array([[2.0, 1.0, -1.0, -2.0, 3.0, -3.0], [5.0, -5.0, 5.0, -5.0, 0.0, 0.0]])
-    Y = np.array([[1, 0, 0, 1, 1, 0]])  # predictions: 1, 1, 0, 0, 1, 0
-    scores = nno.evaluate(X, Y, parameters)
-    assert set(scores) == {"accuracy", "balanced_accuracy", "log_loss", "tp", "fp", "tn", "fn"}
-    assert {k: scores[k] for k in ("tp", "fp", "tn", "fn")} == {"tp": 2, "fp": 1, "tn": 2, "fn": 1}
-    assert scores["accuracy"] == pytest.approx(4 / 6)
-    assert scores["balanced_accuracy"] == pytest.approx((2 / 3 + 2 / 3) / 2)
-    # -log sigmoid(z) = log(1 + e^-z) for a cat, -log(1 - sigmoid(z)) = log(1 + e^z) otherwise
-    losses = [
-        math.log1p(math.exp(-2)),  # cat, z = 2
-        math.log1p(math.exp(1)),  # non-cat, z = 1
-        math.log1p(math.exp(-1)),  # non-cat, z = -1
-        math.log1p(math.exp(2)),  # cat, z = -2
-        math.log1p(math.exp(-3)),  # cat, z = 3
-        math.log1p(math.exp(-3)),  # non-cat, z = -3
-    ]
-    assert scores["log_loss"] == pytest.approx(sum(losses) / 6, rel=1e-12)
+def _truncated_copy(source, path):
+    data = source.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
 
 
-def test_evaluate_log_loss_leaves_out_the_l2_term(trained_batch_norm_network):
-    X, parameters = trained_batch_norm_network
-    Y = (X[:1] > 0).astype(np.int64)
-    probabilities = nn.predict_proba(X, parameters)
-    log_loss = nno.evaluate(X, Y, parameters)["log_loss"]
-    assert log_loss == pytest.approx(nn.compute_cost(probabilities, Y), rel=1e-12)
-    assert log_loss < nn.compute_cost(probabilities, Y, parameters, lambd=1.0)
+def _corrupted_copy(source, path):
+    data = bytearray(source.read_bytes())
+    data[len(data) // 2 : len(data) // 2 + 64] = b"\xff" * 64
+    path.write_bytes(bytes(data))
 
 
-# ---------------------------------------------------------------------------------------------
-# Random hyperparameter search
-# ---------------------------------------------------------------------------------------------
-
-
-def cycling(*values):
-    """A search-space entry that ignores the generator and returns ``values`` in turn."""
-    it = itertools.cycle(values)
-    return lambda rng, config: next(it)
-
-
-def search_space():
-    """Trials in turn: Adam (good), gd with an enormous L2 penalty, RMSprop (good), and momentum
-    at a learning rate of 1e6 with L2 (diverges).
-
-    The over-regularised gd run shrinks its weights to ~0 while its bias learns the class prior,
-    so on the two-thirds-positive problem it answers "cat" for everything.
-    """
-    settings = {
-        "adam": (0.05, 0.0),
-        "gd": (0.002, 1e4),
-        "rmsprop": (0.01, 0.0),
-        "momentum": (1e6, 10.0),
-    }
-    return {
-        "hidden": [()],
-        "optimizer": cycling("adam", "gd", "rmsprop", "momentum"),
-        "learning_rate": lambda rng, config: settings[config["optimizer"]][0],
-        "lambd": lambda rng, config: settings[config["optimizer"]][1],
-        "keep_prob": [1.0],
-        "batch_norm": [False],
-        "mini_batch_size": [None],
-        "num_epochs": [300],
-    }
-
-
-@pytest.fixture(scope="module")
-def search_result():
-    X, Y, _ = imbalanced_separable_problem()
-    return X, Y, nno.random_search(X, Y, n_trials=4, space=search_space(), cv=3, seed=0)
-
-
-def test_random_search_returns_trials_best_first_with_rejected_ones_last(search_result):
-    X, Y, result = search_result
-    assert set(result) == {"trials", "best_config", "parameters", "history"}
-    trials = result["trials"]
-    assert len(trials) == 4
-    assert sorted(t["trial"] for t in trials) == [0, 1, 2, 3]
-    accepted = [t for t in trials if t["rejected"] is None]
-    assert [t["optimizer"] for t in accepted] in (["adam", "rmsprop"], ["rmsprop", "adam"])
-    assert trials[: len(accepted)] == accepted, "accepted trials come first"
-    losses = [t["log_loss"] for t in accepted]
-    assert losses == sorted(losses), "ranked by log_loss, lowest first"
-    for t in trials:
-        assert {"log_loss", "balanced_accuracy", "accuracy", "rejected", "seconds"} <= set(t)
-        assert t["seconds"] >= 0
-
-
-def test_random_search_rejects_a_single_class_predictor_and_a_diverging_run(search_result):
-    _, _, result = search_result
-    rejected = {t["optimizer"]: t for t in result["trials"] if t["rejected"] is not None}
-    assert set(rejected) == {"gd", "momentum"}
-    assert rejected["gd"]["rejected"] == "predicts a single class"
-    assert rejected["momentum"]["rejected"] == "diverged"
-    for t in rejected.values():
-        assert all(math.isnan(t[metric]) for metric in ("log_loss", "balanced_accuracy"))
-
-
-def test_random_search_refits_the_best_configuration_on_all_the_data(search_result):
-    X, Y, result = search_result
-    best = result["trials"][0]
-    space_keys = search_space().keys()
-    assert result["best_config"] == {key: best[key] for key in space_keys}
-    assert len(result["history"]["cost"]) == result["best_config"]["num_epochs"]
-    assert nn.check_parameters(result["parameters"]) == [X.shape[0], 1]
-    assert nno.accuracy(Y, nn.predict(X, result["parameters"])) == 1.0
-
-
-def test_random_search_can_rank_by_balanced_accuracy_highest_first():
-    X, Y, _ = imbalanced_separable_problem()
-    result = nno.random_search(
-        X, Y, n_trials=4, space=search_space(), cv=3, metric="balanced_accuracy", refit=False
-    )
-    assert "parameters" not in result and "history" not in result
-    scores = [t["balanced_accuracy"] for t in result["trials"] if t["rejected"] is None]
-    assert len(scores) == 2 and scores == sorted(scores, reverse=True)
-    assert [t["rejected"] is None for t in result["trials"]] == [True, True, False, False]
-
-
-def test_random_search_is_reproducible_for_a_seed():
-    X, Y, _ = imbalanced_separable_problem()
-
-    def search(seed):
-        result = nno.random_search(X, Y, n_trials=2, space=search_space(), cv=3, seed=seed)
-        trials = [{k: v for k, v in t.items() if k != "seconds"} for t in result["trials"]]
-        return trials, result["parameters"]
-
-    trials, parameters = search(seed=3)
-    trials_again, parameters_again = search(seed=3)
-    assert trials_again == trials
-    assert_same_arrays(parameters_again, parameters)
-    other_trials, _ = search(seed=4)
-    assert [t["log_loss"] for t in other_trials] != [t["log_loss"] for t in trials]
-
-
-def test_random_search_with_a_dev_set_scores_each_configuration_on_it():
-    X, Y, w = imbalanced_separable_problem()
-    X_dev, Y_dev = noisy_dev_set(w, m=30, flip=0.0, seed=5)  # the same rule, noise-free
-    augmented_sizes = []
-
-    def augment(X_part, Y_part):
-        augmented_sizes.append(X_part.shape[1])
-        return X_part, Y_part
-
-    space = {**search_space(), "optimizer": ["adam"]}
-    result = nno.random_search(
-        X, Y, n_trials=2, space=space, X_dev=X_dev, Y_dev=Y_dev, augment=augment, seed=0
-    )
-    # augment only ever sees the training data, never the dev set.
-    assert augmented_sizes == [X.shape[1]] * 3
-    # The scores are those of the dev set alone: finite, and since the refit trains on (X, Y)
-    # with the same seed as the trial did, exactly the returned model's scores on the dev set.
-    best = result["trials"][0]
-    assert best["rejected"] is None
-    assert math.isfinite(best["log_loss"]), f"log_loss of the best trial is {best['log_loss']}"
-    scores = nno.evaluate(X_dev, Y_dev, result["parameters"])
-    for metric in ("log_loss", "balanced_accuracy", "accuracy"):
-        assert best[metric] == pytest.approx(scores[metric], rel=1e-12), metric
-
-
-def test_cross_validated_search_augments_only_the_training_folds():
-    X, Y, _ = imbalanced_separable_problem()  # 54 examples: 3 folds of 18
-    augmented_sizes = []
-
-    def augment(X_part, Y_part):
-        augmented_sizes.append(X_part.shape[1])
-        return X_part, Y_part
-
-    space = {**search_space(), "optimizer": ["adam"], "num_epochs": [20]}
-    nno.random_search(X, Y, n_trials=1, space=space, cv=3, augment=augment)
-    assert augmented_sizes == [36, 36, 36, 54]  # three training folds, then the refit
-
-
-def test_random_search_raises_when_every_configuration_is_rejected():
-    X, Y, _ = imbalanced_separable_problem()
-    X_dev = np.repeat(X[:, :1], 10, axis=1)  # ten copies of one example: one class predicted
-    Y_dev = np.array([[0, 1] * 5])
-    space = {**search_space(), "optimizer": ["adam"], "num_epochs": [20]}
-    with pytest.raises(RuntimeError, match="rejected"):
-        nno.random_search(X, Y, n_trials=2, space=space, X_dev=X_dev, Y_dev=Y_dev)
-
-
-def test_random_search_refuses_bad_arguments():
-    X, Y, _ = imbalanced_separable_problem()
-    with pytest.raises(ValueError, match="metric"):
-        nno.random_search(X, Y, n_trials=1, metric="f1")
-    with pytest.raises(ValueError, match="X_dev.*Y_dev"):
-        nno.random_search(X, Y, n_trials=1, X_dev=X[:, :5])
-    with pytest.raises(ValueError, match="n_trials"):
-        nno.random_search(X, Y, n_trials=0)
-
-
-def test_sample_configuration_draws_in_order_with_python_values():
-    space = {
-        "a": [1, 2, 3],
-        "b": lambda rng, config: config["a"] * 10,  # sees the values drawn before it
-        "c": np.array([0.25, 0.5]),
-        "d": [(8,), (4, 2)],
-    }
-    configs = [nno.sample_configuration(space, np.random.default_rng(s)) for s in range(30)]
-    for config in configs:
-        assert list(config) == ["a", "b", "c", "d"]
-        assert config["b"] == 10 * config["a"]
-        assert type(config["c"]) is float and config["c"] in (0.25, 0.5)
-        assert config["d"] in [(8,), (4, 2)]
-    assert {config["a"] for config in configs} == {1, 2, 3}
-    assert nno.sample_configuration(space, np.random.default_rng(4)) == configs[4]
-
-
-def test_default_search_space_draws_learning_rates_in_the_range_of_the_drawn_optimiser():
-    rng = np.random.default_rng(0)
-    ranges = {"momentum": (3e-3, 3e-2), "rmsprop": (5e-5, 2e-3), "adam": (5e-5, 2e-3)}
-    for _ in range(60):
-        config = nno.sample_configuration(nno.DEFAULT_SEARCH_SPACE, rng)
-        low, high = ranges[config["optimizer"]]
-        assert low <= config["learning_rate"] <= high
-
-
-def test_format_trials_renders_a_header_and_one_line_per_trial(search_result):
-    _, _, result = search_result
-    trials = result["trials"]
-    table = nno.format_trials(trials)
-    assert isinstance(table, str)
-    lines = table.splitlines()
-    assert len(lines) == 1 + len(trials)
-    for title in ("trial", "optimizer", "lr", "logloss", "rejected"):
-        assert title in lines[0]
-    assert "predicts a single class" in table and "diverged" in table
-    assert len(nno.format_trials(trials, top=1).splitlines()) == 2
-    assert len(nno.format_trials(trials, header=False).splitlines()) == len(trials)
-
-
-def test_format_trials_renders_trials_of_a_space_that_varies_only_some_settings():
-    """A space need not name every model() argument (train_configuration defaults hidden to ()
-    and model() has defaults), and verbose=True prints each trial with format_trials."""
-    X, Y, _ = imbalanced_separable_problem()
-    space = {"optimizer": ["adam"], "learning_rate": [0.05], "num_epochs": [20]}
-    result = nno.random_search(X, Y, n_trials=1, space=space, cv=3, refit=False)
-    assert result["trials"][0]["rejected"] is None
-    table = nno.format_trials(result["trials"])
-    assert len(table.splitlines()) == 2
-
-
-# ---------------------------------------------------------------------------------------------
-# The command line
-# ---------------------------------------------------------------------------------------------
-
-
-def _cat_data_missing():
-    try:
-        cat_data.find_data_dir()
-    except FileNotFoundError:
-        return True
-    return False
-
-
-needs_cat_data = pytest.mark.skipif(
-    _cat_data_missing(),
-    reason="the cat images (train_catvnoncat.h5, test_catvnoncat.h5) were not found: "
-    "cat_data.find_data_dir() raised FileNotFoundError (see README, 'Getting the data')",
+@pytest.mark.parametrize(
+    "damage", [_truncated_copy, _corrupted_copy], ids=["truncated", "corrupted"]
 )
+def test_a_damaged_file_is_a_value_error_saying_it_is_not_readable(tmp_path, damage):
+    parameters = nn.initialize_parameters_he([30, 20, 1], seed=0)
+    nno.save_parameters(tmp_path / "good.npz", parameters)
+    damage(tmp_path / "good.npz", tmp_path / "bad.npz")
+    with pytest.raises(ValueError, match="not a readable parameters file"):
+        nno.load_parameters(tmp_path / "bad.npz")
 
 
-def run_cli(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "neural_net_optimized", *args],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def test_a_tagged_file_whose_network_is_broken_is_a_value_error(tmp_path):
+    np.savez(tmp_path / "broken.npz", __format__=np.array(nno._FILE_FORMAT),
+             __metadata__=np.array("{}"), **{"param:W1": np.ones((2, 3))})  # fmt: skip
+    with pytest.raises(ValueError, match="b1"):
+        nno.load_parameters(tmp_path / "broken.npz")
 
 
-def test_cli_help_lists_the_training_flags():
-    completed = run_cli("--help")
-    assert completed.returncode == 0, completed.stderr
-    for flag in (
-        "--optimizer",
-        "--learning-rate",
-        "--num-epochs",
-        "--mini-batch-size",
-        "--lambd",
-        "--keep-prob",
-        "--batch-norm",
-        "--output-dir",
-    ):
-        assert flag in completed.stdout
+@pytest.mark.parametrize(
+    ("parameters", "metadata", "error", "match"),
+    [
+        ({"W1": np.array([["a", "b"]], dtype=object), "b1": np.zeros((1, 1))}, {}, TypeError, "W1"),
+        (None, {}, TypeError, "parameters"),
+        ("network", {"score": float("nan")}, TypeError, "metadata"),
+    ],
+    ids=["object_array", "none", "nan_metadata"],
+)
+def test_saving_something_that_is_not_a_network_is_refused(
+    tmp_path, parameters, metadata, error, match
+):
+    if parameters == "network":
+        parameters = nn.initialize_parameters_he([3, 1], seed=0)
+    with pytest.raises(error, match=match):
+        nno.save_parameters(tmp_path / "model.npz", parameters, **metadata)
+    assert not list(tmp_path.iterdir()), "nothing is written"
 
 
-@needs_cat_data
-def test_cli_short_run_reports_accuracies_and_saves_the_model_and_cost_curve(tmp_path):
-    completed = run_cli("--num-epochs", "2", "--output-dir", str(tmp_path), "--no-print-cost")
-    assert completed.returncode == 0, completed.stderr
-
-    printed = {}
-    for line in completed.stdout.splitlines():
-        fields = line.split()
-        if fields and fields[0] in ("train", "dev", "test"):
-            printed[fields[0]] = float(fields[-2])  # columns: ... accuracy balanced
-    assert set(printed) == {"train", "dev", "test"}
-    assert all(0.0 <= accuracy <= 1.0 for accuracy in printed.values())
-
-    parameters, metadata = nno.load_parameters(tmp_path / "cat_model.npz")
-    assert metadata["num_epochs"] == 2
-    assert nn.check_parameters(parameters) == metadata["layers_dims"]
-    assert metadata["accuracy"]["test"] == pytest.approx(printed["test"], abs=5e-4)
-    # The saved model is the one that was scored: its test accuracy is the printed one.
-    _, _, test_x, test_y, _ = cat_data.load_cat_data()
-    X_test = cat_data.flatten_and_scale(test_x)
-    assert nno.evaluate(X_test, test_y, parameters)["accuracy"] == metadata["accuracy"]["test"]
-
-    png = tmp_path / "cost_curve.png"
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+def test_saving_into_a_missing_directory_or_onto_a_directory_says_so(tmp_path):
+    parameters = nn.initialize_parameters_he([3, 1], seed=0)
+    with pytest.raises(FileNotFoundError, match="directory"):
+        nno.save_parameters(tmp_path / "no" / "model.npz", parameters)
+    with pytest.raises(ValueError, match="directory"):
+        nno.save_parameters(tmp_path, parameters)
+    with pytest.raises(TypeError, match="path"):
+        nno.save_parameters(3, parameters)
 
 
-@needs_cat_data
-def test_main_returns_the_scores_of_each_split_and_zero_batch_size_means_full_batch(tmp_path):
-    short_run = ["--num-epochs", "1", "--hidden", "3", "--augment", "none", "--no-print-cost"]
-    full_batch = ["--mini-batch-size", "0"]
-    results = nno.main([*short_run, *full_batch, "--output-dir", str(tmp_path)])
-    assert set(results) == {"train", "dev", "test"}
-    for scores in results.values():
-        assert set(scores) == {"accuracy", "balanced_accuracy", "log_loss", "tp", "fp", "tn", "fn"}
-    _, metadata = nno.load_parameters(tmp_path / "cat_model.npz")
-    assert metadata["mini_batch_size"] is None
-    assert metadata["layers_dims"] == [12288, 3, 1]
-    assert metadata["accuracy"] == {name: s["accuracy"] for name, s in results.items()}
+# ---------------------------------------------------------------------------------------------
+# Names that moved in this release stay importable from here
+# ---------------------------------------------------------------------------------------------
+
+
+def test_moved_names_are_still_importable_from_neural_net_optimized():
+    import cat_cli
+
+    moved = [
+        "evaluate", "accuracy", "balanced_accuracy", "confusion_counts", "log_loss",
+        "scores_from_probabilities", "random_search", "train_configuration",
+        "sample_configuration", "format_trials", "DEFAULT_SEARCH_SPACE", "METRICS",
+    ]  # fmt: skip
+    for name in moved:
+        assert getattr(nno, name) is getattr(ms, name), name
+    assert nno.main is cat_cli.main
+    from neural_net_optimized import evaluate, random_search  # noqa: F401
+
+    with pytest.raises(AttributeError, match="no_such_name"):
+        nno.no_such_name  # noqa: B018
+
+
+def test_model_options_are_the_keyword_arguments_of_model():
+    assert "optimizer" in nno.MODEL_OPTIONS and "standardize" in nno.MODEL_OPTIONS
+    assert not {"X", "Y", "layers_dims"} & set(nno.MODEL_OPTIONS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1382,3 +1193,15 @@ def test_model_takes_the_steps_of_the_public_update_functions(separable, optimiz
     assert trained.keys() == parameters.keys()
     for key in parameters:
         np.testing.assert_allclose(trained[key], parameters[key], rtol=1e-12, atol=1e-15)
+
+
+def test_initial_parameters_are_what_model_starts_from():
+    X, Y = small_training_problem()
+    start = nno.initial_parameters([4, 3, 1], seed=5)
+    # A learning rate of 1e-300 leaves the weights where they started, to 1e-300.
+    trained, _ = nno.model(X, Y, [4, 3, 1], optimizer="gd", learning_rate=1e-300, num_epochs=1,
+                           seed=5)  # fmt: skip
+    assert trained.keys() == start.keys()
+    for key in start:
+        np.testing.assert_allclose(trained[key], start[key], rtol=0, atol=1e-290)
+    assert not np.array_equal(start["W1"], nno.initial_parameters([4, 3, 1], seed=6)["W1"])

@@ -1037,3 +1037,113 @@ def test_any_batch_norm_key_makes_a_layer_batch_normalised(d, case, match):
 
     with pytest.raises(ValueError, match=match):
         nn.gradient_check(d.X, d.Y, parameters)
+
+
+# ---------------------------------------------------------------------------------------------
+# Input standardisation: a fitted pair, carried by the network
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_feature_standardizer_gives_every_row_mean_0_and_standard_deviation_1():
+    X = 3.0 + 2.0 * make_data(4, 50, seed=1)[0]
+    stats = nn.fit_standardizer(X)
+    assert stats["input_mean"].shape == stats["input_scale"].shape == (4, 1)
+    X_std = nn.standardize(X, stats)
+    np.testing.assert_allclose(X_std.mean(axis=1), 0.0, atol=1e-12)
+    np.testing.assert_allclose(X_std.std(axis=1), 1.0, rtol=1e-12)
+
+
+def test_a_channel_standardizer_shares_one_mean_and_scale_per_colour_channel():
+    # Two 2x2 RGB images flattened in (H, W, C) order: rows 0, 3, 6, 9 are the red channel.
+    X = np.arange(24, dtype=np.float64).reshape(12, 2)
+    stats = nn.fit_standardizer(X, per="channel", channels=3)
+    red = X[0::3].ravel()
+    np.testing.assert_allclose(stats["input_mean"][0::3], red.mean())
+    np.testing.assert_allclose(stats["input_scale"][0::3], red.std())
+    assert len(np.unique(stats["input_mean"])) == 3
+
+
+def test_a_constant_feature_gets_scale_1_instead_of_a_division_by_zero():
+    X = np.vstack([np.ones((1, 5)), np.arange(5.0)[None]])
+    stats = nn.fit_standardizer(X)
+    assert stats["input_scale"][0, 0] == 1.0
+    assert np.isfinite(nn.standardize(X, stats)).all()
+
+
+def test_a_network_holding_a_standardizer_standardises_its_raw_inputs():
+    parameters = make_parameters([4, 5, 1], seed=3)
+    X = 10.0 + 5.0 * make_data(4, 9, seed=3)[0]
+    stats = nn.fit_standardizer(X)
+    with_stats = {**parameters, **stats}
+    assert nn.check_parameters(with_stats) == [4, 5, 1]
+    np.testing.assert_array_equal(
+        nn.predict_proba(X, with_stats), nn.predict_proba(nn.standardize(X, stats), parameters)
+    )
+    # The standardizer is not trained: it has no gradient, and the gradient check still holds.
+    assert nn.trainable_keys(with_stats) == nn.trainable_keys(parameters)
+    assert nn.gradient_check(X, (np.arange(9) % 2)[None], with_stats) < GRAD_CHECK_TOLERANCE
+
+
+@pytest.mark.parametrize(
+    ("stats", "match"),
+    [
+        ({"input_mean": np.zeros((4, 1))}, "input_scale"),
+        ({"input_mean": np.zeros((3, 1)), "input_scale": np.ones((3, 1))}, r"\(4, 1\)"),
+        ({"input_mean": np.zeros((4, 1)), "input_scale": np.zeros((4, 1))}, "> 0"),
+    ],
+    ids=["half", "wrong_shape", "zero_scale"],
+)
+def test_a_broken_standardizer_is_refused(stats, match):
+    with pytest.raises(ValueError, match=match):
+        nn.check_parameters({**make_parameters([4, 5, 1]), **stats})
+
+
+# ---------------------------------------------------------------------------------------------
+# Test-time augmentation and the dead-unit diagnostic
+# ---------------------------------------------------------------------------------------------
+
+
+def test_test_time_augmentation_averages_the_probability_over_the_views():
+    parameters = make_parameters([4, 5, 1], seed=4)
+    X, _ = make_data(4, 6, seed=4)
+    flip = lambda X: X[::-1]  # noqa: E731  (another "view" of each example)
+    expected = (nn.predict_proba(X, parameters) + nn.predict_proba(flip(X), parameters)) / 2
+    np.testing.assert_allclose(nn.predict_proba(X, parameters, tta=flip), expected, rtol=1e-15)
+    np.testing.assert_allclose(nn.predict_proba(X, parameters, tta=[flip]), expected, rtol=1e-15)
+    assert np.array_equal(nn.predict(X, parameters, tta=flip), (expected > 0.5).astype(int))
+    with pytest.raises(TypeError, match="tta"):
+        nn.predict_proba(X, parameters, tta="mirror")
+
+
+def test_dead_relu_fractions_count_the_units_that_never_fire_on_the_data():
+    parameters = make_parameters([3, 4, 2, 1], seed=5)
+    X, _ = make_data(3, 20, seed=5)
+    W1 = parameters["W1"].copy()
+    W1[:2] = 0.0
+    b1 = parameters["b1"].copy()
+    b1[:2] = -1.0  # units 1 and 2 of layer 1: Z = -1 for every example
+    parameters = {**parameters, "W1": W1, "b1": b1}
+    fractions = nn.dead_relu_fractions(X, parameters)
+    assert len(fractions) == 2 and all(type(f) is float for f in fractions)
+    _, caches = nn.forward_propagation(X, parameters, training=False)
+    Z1 = caches["layers"][0]["relu"]
+    assert fractions[0] == np.mean((Z1 <= 0).all(axis=1)) >= 0.5
+
+
+def test_batch_norm_in_training_mode_refuses_a_single_example_but_predicts_one():
+    parameters = make_parameters([4, 5, 1], batch_norm=True, seed=6)
+    X, _ = make_data(4, 1, seed=6)
+    with pytest.raises(ValueError, match="single example"):
+        nn.forward_propagation(X, parameters, training=True)
+    assert nn.predict(X, parameters).shape == (1, 1)
+
+
+def test_the_optimisers_parameter_check_takes_the_coursera_test_case_shapes():
+    # The Coursera notebooks' optimiser test cases have a W2 of (3, 3) after a W1 of (2, 3):
+    # not a network, but a fine dict of arrays to update.
+    rng = np.random.default_rng(1)
+    parameters = {"W1": rng.standard_normal((2, 3)), "b1": rng.standard_normal((2, 1)),
+                  "W2": rng.standard_normal((3, 3)), "b2": rng.standard_normal((3, 1))}  # fmt: skip
+    assert nn.check_parameter_arrays(parameters) is parameters
+    with pytest.raises(ValueError, match=r"W2'\] has shape \(3, 3\)"):
+        nn.check_parameters(parameters)

@@ -1,0 +1,312 @@
+"""The command line: train the chosen cat classifier, or rerun the search that chose it.
+
+``python -m cat_cli`` (also ``python -m neural_net_optimized`` and ``make train``) trains the
+configuration chosen by ``make search`` on all 209 training images and reports its test
+accuracy; every flag overrides one setting. ``python -m cat_cli search`` (``make search``)
+reruns the search on the training images and rewrites ``docs/cat_search.json``.
+
+Every flag is checked when it is parsed: a bad value ends in argparse's one-line error naming
+the flag, with exit status 2.
+"""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+import augmentation
+import cat_experiment as experiment
+import model_selection as ms
+import neural_net_optimized as nno
+import neural_network as nn
+
+# --------------------------------------------------------------------------------------------
+# Flag types: each turns the text of a flag into a value, or says what was expected
+# --------------------------------------------------------------------------------------------
+
+
+def _number(kind, low=None, high=None, **bounds):
+    """An argparse type: a ``kind`` (int or float) checked like ``nn.check_number``."""
+
+    def parse(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            expected = "an integer" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+        try:
+            return nn.check_number(value, "value", low, high, integer=kind is int, **bounds)
+        except ValueError as error:
+            expected = str(error).removeprefix("value must be ").split(", got")[0]
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
+def _hidden(text):
+    """``"20,7,5"`` -> ``(20, 7, 5)``; ``""`` or ``"none"`` -> ``()`` (logistic regression)."""
+    if text.strip().lower() in ("", "none"):
+        return ()
+    try:
+        sizes = tuple(int(n) for n in text.split(","))
+    except ValueError:
+        sizes = ()
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected positive layer sizes separated by commas, such as 20,7,5; got {text!r}"
+        )
+    return sizes
+
+
+def _augmentation(text):
+    try:
+        augmentation.augmentation_steps(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("augment must be ")) from None
+    return text
+
+
+def _standardize(text):
+    if text not in ("none", "feature", "channel"):
+        raise argparse.ArgumentTypeError(f"expected none, feature or channel, got {text!r}")
+    return None if text == "none" else text
+
+
+POSITIVE_INT = _number(int, 1)
+NON_NEGATIVE_INT = _number(int, 0)
+POSITIVE = _number(float, 0.0, low_open=True)
+NON_NEGATIVE = _number(float, 0.0)
+AVERAGE_WEIGHT = _number(float, 0.0, 1.0, high_open=True)  # beta, beta1, beta2
+
+
+# --------------------------------------------------------------------------------------------
+# Training the chosen model
+# --------------------------------------------------------------------------------------------
+
+
+def _default_configuration():
+    """The chosen configuration matched for 209 images, or None if there is no search record."""
+    try:
+        return experiment.final_configuration()
+    except FileNotFoundError:
+        return None
+
+
+def build_parser(defaults=None):
+    """The training command's parser, its defaults the chosen configuration."""
+    d = {**_FALLBACK, **(defaults or {})}
+    parser = argparse.ArgumentParser(
+        prog="python -m cat_cli",
+        description="Train the L-layer network on all 209 cat training images and report its "
+        "test accuracy. The defaults are the configuration chosen by `make search`: a seeded "
+        "random search scored by 3 x 4-fold stratified cross-validation on the training images "
+        "alone (balanced accuracy; docs/cat_search.json), with lambd and epochs matched for "
+        "training on all 209. `python -m cat_cli search` reruns that search.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    arg = parser.add_argument
+    arg("--hidden", type=_hidden, default=d["hidden"], help="hidden layer sizes, e.g. 20,7,5")
+    arg("--optimizer", choices=nno.OPTIMIZERS, default=d["optimizer"])
+    arg("--learning-rate", type=POSITIVE, default=d["learning_rate"])
+    arg("--num-epochs", type=POSITIVE_INT, default=d["num_epochs"])
+    arg("--mini-batch-size", type=NON_NEGATIVE_INT, default=d["mini_batch_size"] or 0,
+        help="0 means full batch")  # fmt: skip
+    arg("--lambd", type=NON_NEGATIVE, default=d["lambd"], help="L2 strength")
+    arg("--keep-prob", type=_number(float, 0.0, 1.0, low_open=True), default=d["keep_prob"],
+        help="dropout keep probability")  # fmt: skip
+    arg("--batch-norm", action=argparse.BooleanOptionalAction, default=d["batch_norm"])
+    arg("--beta", type=AVERAGE_WEIGHT, default=0.9, help="momentum")
+    arg("--beta1", type=AVERAGE_WEIGHT, default=0.9)
+    arg("--beta2", type=AVERAGE_WEIGHT, default=0.999)
+    arg("--epsilon", type=POSITIVE, default=1e-8)
+    arg("--decay", type=NON_NEGATIVE, default=None, help="inverse-time learning-rate decay rate")
+    arg("--decay-every", type=POSITIVE_INT, default=None, help="apply the decay every k epochs")
+    arg("--early-stopping", type=POSITIVE_INT, default=None,
+        help="patience in epochs (needs --dev-fraction)")  # fmt: skip
+    arg("--standardize", type=_standardize, default=d["standardize"] or "none",
+        help="fit a standardizer on the training images: none, feature or channel")  # fmt: skip
+    arg("--augment", type=_augmentation, default=d["augment"],
+        help="training-set augmentation: none, or flips, shifts, balance joined by +")  # fmt: skip
+    arg("--shift-copies", type=NON_NEGATIVE_INT, default=d["shift_copies"])
+    arg("--max-shift", type=NON_NEGATIVE_INT, default=d["max_shift"], help="pixels")
+    arg("--tta", action=argparse.BooleanOptionalAction, default=True,
+        help="predict with mirror test-time augmentation")  # fmt: skip
+    arg("--seed", type=NON_NEGATIVE_INT, default=0)
+    arg("--ensemble", type=POSITIVE_INT, default=1,
+        help="train this many seeds (seed, seed + 1, ...) and report their ensemble")  # fmt: skip
+    arg("--dtype", choices=("float32", "float64"), default="float32")
+    arg("--dev-fraction", type=_number(float, 0.0, 1.0, high_open=True), default=0.0,
+        help="part of the training images to hold out as a dev set (0: train on all)")  # fmt: skip
+    arg("--data-dir", default=None, help="directory with the .h5 files (default: datasets/)")
+    arg("--output-dir", default="outputs", help="where the parameters and cost curve go")
+    arg("--print-cost", action=argparse.BooleanOptionalAction, default=False)
+    return parser
+
+
+# Used when there is no search record yet (a fresh `make search` is writing it).
+_FALLBACK = {
+    "hidden": (16,), "optimizer": "adam", "learning_rate": 1e-4, "num_epochs": 20,
+    "mini_batch_size": 64, "lambd": 10.0, "keep_prob": 1.0, "batch_norm": False,
+    "standardize": "channel", "augment": "flips+shifts+balance", "shift_copies": 3,
+    "max_shift": 8,
+}  # fmt: skip
+
+
+def _configuration(args):
+    """The ``model_selection`` configuration the flags describe."""
+    return {
+        "hidden": args.hidden, "optimizer": args.optimizer, "learning_rate": args.learning_rate,
+        "num_epochs": args.num_epochs, "mini_batch_size": args.mini_batch_size or None,
+        "lambd": args.lambd, "keep_prob": args.keep_prob, "batch_norm": args.batch_norm,
+        "beta": args.beta, "beta1": args.beta1, "beta2": args.beta2, "epsilon": args.epsilon,
+        "decay": args.decay, "decay_every": args.decay_every,
+        "early_stopping": args.early_stopping, "standardize": args.standardize,
+        "augment": args.augment, "shift_copies": args.shift_copies, "max_shift": args.max_shift,
+    }  # fmt: skip
+
+
+def _print_scores(rows):
+    """One line per set: its size, share of cats, majority baseline, accuracy, balanced."""
+    print(f"{'set':<6}{'m':>5}{'cats':>7}{'majority':>10}{'accuracy':>10}{'balanced':>10}")
+    for name, (Y, scores) in rows.items():
+        cats = float(np.mean(Y))
+        print(
+            f"{name:<6}{Y.shape[1]:>5}{cats:>7.0%}{max(cats, 1 - cats):>10.3f}"
+            f"{scores['accuracy']:>10.3f}{scores['balanced_accuracy']:>10.3f}"
+        )
+
+
+def _test_accuracy_line(label, scores, m):
+    correct = scores["tp"] + scores["tn"]
+    low, high = ms.wilson_interval(correct, m)
+    return (
+        f"{label}: {scores['accuracy']:.3f} ({correct} of {m}; 95% Wilson interval "
+        f"{low:.2f} to {high:.2f})"
+    )
+
+
+def _load(args):
+    """The training images (less a dev split, if asked for), the dev set or None, the test set."""
+    X, Y, X_test, Y_test, _ = experiment.load_data(args.data_dir, np.dtype(args.dtype))
+    dev = None
+    if args.dev_fraction:
+        X, Y, X_dev, Y_dev = ms.train_dev_split(X, Y, args.dev_fraction, seed=args.seed)
+        dev = (X_dev, Y_dev)
+    return X, Y, dev, (X_test, Y_test)
+
+
+def _train_and_report(args, config, data, seed, output):
+    """Train one seed, print its scores on each set, save it; return it and its scores."""
+    X, Y, dev, (X_test, Y_test) = data
+    tta = experiment.mirror_tta if args.tta else None
+    start = time.perf_counter()
+    parameters, history = ms.train_configuration(
+        X, Y, config, seed=seed, dtype=np.dtype(args.dtype), print_cost=args.print_cost,
+        **({"X_dev": dev[0], "Y_dev": dev[1]} if dev else {}),
+    )  # fmt: skip
+    seconds = time.perf_counter() - start
+    sets = {"train": (X, Y), **({"dev": dev} if dev else {}), "test": (X_test, Y_test)}
+    scores = {name: ms.evaluate(*xy, parameters, tta=tta) for name, xy in sets.items()}
+    print(f"\nSeed {seed}: trained {len(history['cost'])} epochs in {seconds:.1f} s")
+    _print_scores({name: (sets[name][1], s) for name, s in scores.items()})
+    print(_test_accuracy_line("test accuracy", scores["test"], Y_test.shape[1]))
+    metadata = {
+        "layers_dims": nn.check_parameters(parameters), **_jsonable(config), "seed": seed,
+        "dtype": args.dtype, "tta": args.tta, "train_seconds": seconds,
+        "accuracy": {name: s["accuracy"] for name, s in scores.items()},
+    }  # fmt: skip
+    _save(output, parameters, history, metadata, _member_name(seed, args.ensemble))
+    return parameters, scores
+
+
+def _save(output, parameters, history, metadata, name):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    import plots
+
+    nno.save_parameters(output / f"{name}.npz", parameters, **metadata)
+    ax = plots.plot_history(history, title=f"{metadata['layers_dims']}, seed {metadata['seed']}")
+    ax.figure.savefig(output / f"{name}_cost_curve.png", dpi=100, bbox_inches="tight")
+    plt.close(ax.figure)
+
+
+def main(argv=None):
+    """Train and report as the flags of ``--help`` say; return the scores of each set."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["search"]:
+        return search_main(argv[1:])
+    parser = build_parser(_default_configuration())
+    args = parser.parse_args(argv)
+    if args.early_stopping is not None and not args.dev_fraction:
+        parser.error("--early-stopping needs a dev set: give --dev-fraction")
+    data = _load(args)
+    X, dev, (X_test, Y_test) = data[0], data[2], data[3]
+    print(
+        f"Training [{X.shape[0]}, {', '.join(map(str, (*args.hidden, 1)))}] on {X.shape[1]} "
+        f"training images: augmentation '{args.augment}', standardize '{args.standardize}'"
+        + (f", {dev[0].shape[1]} dev images" if dev else "")
+    )
+    output = Path(args.output_dir)
+    output.mkdir(parents=True, exist_ok=True)
+    config = _configuration(args)
+    trained = [
+        _train_and_report(args, config, data, seed, output)
+        for seed in range(args.seed, args.seed + args.ensemble)
+    ]
+    results = {**trained[0][1], "members": [scores for _, scores in trained]}
+    if args.ensemble > 1:
+        tta = experiment.mirror_tta if args.tta else None
+        probabilities = ms.ensemble_proba(X_test, [p for p, _ in trained], tta=tta)
+        results["ensemble"] = ms.scores_from_probabilities(Y_test, probabilities)
+        label = f"ensemble of {args.ensemble} test accuracy"
+        print("\n" + _test_accuracy_line(label, results["ensemble"], Y_test.shape[1]))
+    print(f"Saved the network(s) and cost curve(s) in {output}/")
+    return results
+
+
+def _member_name(seed, ensemble):
+    return "cat_model" if ensemble == 1 else f"cat_model_seed{seed}"
+
+
+def _jsonable(config):
+    return {key: list(v) if isinstance(v, tuple) else v for key, v in config.items()}
+
+
+# --------------------------------------------------------------------------------------------
+# Rerunning the search
+# --------------------------------------------------------------------------------------------
+
+
+def search_main(argv=None):
+    """``python -m cat_cli search``: rerun the search and rewrite its record."""
+    parser = argparse.ArgumentParser(
+        prog="python -m cat_cli search",
+        description="Rerun the seeded random search of cat_experiment (training images only) "
+        "and the baselines, and write every trial and the chosen configuration to the record.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument(
+        "--trials", type=POSITIVE_INT, default=experiment.SEARCH_SETTINGS["n_trials"]
+    )
+    parser.add_argument("--output", type=Path, default=experiment.SEARCH_FILE)
+    parser.add_argument("--data-dir", default=None)
+    args = parser.parse_args(argv)
+    settings = {**experiment.SEARCH_SETTINGS, "n_trials": args.trials}
+    record = experiment.search_and_record(args.data_dir, settings, args.output)
+    chosen = record["trials"][record["chosen_trial"]]
+    print(
+        f"\nChosen: trial {record['chosen_trial']}, CV balanced accuracy "
+        f"{chosen['balanced_accuracy']:.3f} +/- {chosen['balanced_accuracy_se']:.3f}; "
+        f"{record['seconds']:.0f} s. Wrote {args.output}"
+    )
+    return record
+
+
+if __name__ == "__main__":
+    main()

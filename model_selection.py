@@ -1,0 +1,601 @@
+"""Choosing a model honestly: metrics, stratified folds, cross-validation and random search.
+
+A choice made by looking at some data is a fit to that data: the only honest score of the final
+model is on data that played no part in any choice. So everything here works on the *training*
+set alone, and splits it again:
+
+* metrics: :func:`accuracy`, :func:`balanced_accuracy` (which a model that always gives the same
+  answer cannot push above 0.5), :func:`log_loss`, and :func:`wilson_interval`, the uncertainty
+  of an accuracy measured on few examples;
+* folds: a stratified dev split, and (repeated) stratified k-fold cross-validation;
+* :func:`train_configuration`: one configuration, a dict of ``model()`` arguments plus the
+  pipeline choices ``hidden``, ``standardize`` and ``augment``, trained so that preprocessing is
+  fitted and augmentation applied on the training part only;
+* :func:`cross_validate` and :func:`random_search`, which score configurations on held-out folds
+  and show every trial.
+"""
+
+import math
+import time
+
+import numpy as np
+
+import augmentation
+import neural_net_optimized as nno
+import neural_network as nn
+
+# --------------------------------------------------------------------------------------------
+# Metrics
+# --------------------------------------------------------------------------------------------
+
+
+def confusion_counts(Y, Y_pred):
+    """``{"tp", "fp", "tn", "fn"}``: counts of (label, prediction) pairs, positive = cat = 1."""
+    Y = nn.check_Y(Y, dtype=np.int64)
+    Y_pred = nn.check_Y(Y_pred, m=Y.shape[1], name="Y_pred", dtype=np.int64)
+    return {
+        "tp": int(np.sum((Y == 1) & (Y_pred == 1))),
+        "fp": int(np.sum((Y == 0) & (Y_pred == 1))),
+        "tn": int(np.sum((Y == 0) & (Y_pred == 0))),
+        "fn": int(np.sum((Y == 1) & (Y_pred == 0))),
+    }
+
+
+def accuracy(Y, Y_pred):
+    """The fraction of correct predictions, ``(tp + tn) / m``."""
+    c = confusion_counts(Y, Y_pred)
+    return (c["tp"] + c["tn"]) / sum(c.values())
+
+
+def balanced_accuracy(Y, Y_pred):
+    """The mean of the recall of each class, ``(tp / (tp + fn) + tn / (tn + fp)) / 2``.
+
+    A model that always answers the same class scores 0.5 whatever the class shares. That makes
+    it the fair score on the cat training images, 34% of which are cats: there, plain accuracy
+    gives 0.66 to "always non-cat", more than most real models reach. A class absent from ``Y``
+    is left out of the mean.
+    """
+    c = confusion_counts(Y, Y_pred)
+    recalls = [
+        hit / (hit + miss) for hit, miss in ((c["tp"], c["fn"]), (c["tn"], c["fp"])) if hit + miss
+    ]
+    return sum(recalls) / len(recalls)
+
+
+def log_loss(Y, probabilities):
+    """Mean binary cross-entropy of predicted probabilities (the cost without its L2 term)."""
+    return nn.compute_cost(probabilities, Y)
+
+
+def scores_from_probabilities(Y, probabilities):
+    """Every score of predicted probabilities ``(1, m)`` against the labels ``Y``, as a dict.
+
+    Keys: ``accuracy``, ``balanced_accuracy``, ``log_loss``, ``tp``, ``fp``, ``tn``, ``fn``; the
+    predicted class is ``1[p > 0.5]``, as in :func:`neural_network.predict`. Python numbers.
+    """
+    probabilities = nn.check_probabilities(probabilities, "probabilities")
+    Y_pred = (probabilities > 0.5).astype(np.int64)
+    return {
+        "accuracy": accuracy(Y, Y_pred),
+        "balanced_accuracy": balanced_accuracy(Y, Y_pred),
+        "log_loss": log_loss(Y, probabilities),
+        **confusion_counts(Y, Y_pred),
+    }
+
+
+def evaluate(X, Y, parameters, *, tta=None):
+    """Every score of ``parameters`` on ``(X, Y)``: see :func:`scores_from_probabilities`.
+
+    ``tta``: test-time augmentation, as in :func:`neural_network.predict_proba`.
+    """
+    return scores_from_probabilities(Y, nn.predict_proba(X, parameters, tta=tta))
+
+
+def ensemble_proba(X, members, *, tta=None):
+    """The mean of the probabilities ``P(cat | x)`` of several networks, ``(1, m)``.
+
+    Networks trained from different seeds make partly different mistakes; averaging their
+    probabilities cancels some of them (Dietterich, 2000).
+    """
+    if not isinstance(members, (list, tuple)) or not members:
+        raise TypeError("members must be a non-empty list of parameters dicts")
+    return np.mean([nn.predict_proba(X, parameters, tta=tta) for parameters in members], axis=0)
+
+
+def wilson_interval(successes, n, z=1.96):
+    """The Wilson score interval of a proportion: ``successes`` out of ``n``, ``z`` = 1.96 for 95%.
+
+    ``(p + z^2/2n -+ z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n)`` with ``p = successes / n``.
+    Unlike ``p -+ z sqrt(p(1-p)/n)`` it stays inside [0, 1] and is not empty at 0 or n. On 50
+    test images an accuracy of 0.80 has the interval (0.67, 0.89).
+
+    Returns:
+        ``(low, high)``, Python floats.
+    """
+    n = nn.check_number(n, "n", 1, integer=True)
+    successes = nn.check_number(successes, "successes", 0, n, integer=True)
+    z = nn.check_number(z, "z", 0.0, low_open=True)
+    p = successes / n
+    centre = p + z * z / (2 * n)
+    half_width = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    low, high = (centre - half_width) / (1 + z * z / n), (centre + half_width) / (1 + z * z / n)
+    # At 0 and n the formula gives exactly 0 and 1; rounding would not.
+    return (0.0 if successes == 0 else low), (1.0 if successes == n else high)
+
+
+def mean_and_standard_error(values):
+    """``(mean, s / sqrt(n))`` with ``s`` the sample standard deviation (ddof = 1), as floats.
+
+    One value has no spread to measure: its standard error is NaN.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(f"values must be a non-empty list of numbers, got shape {values.shape}")
+    if values.size == 1:
+        return float(values[0]), math.nan
+    return float(values.mean()), float(values.std(ddof=1) / math.sqrt(values.size))
+
+
+# --------------------------------------------------------------------------------------------
+# Holding data out: a dev split and stratified folds
+# --------------------------------------------------------------------------------------------
+
+
+def _check_labels(Y, name="Y"):
+    """``Y`` as a ``(1, m)`` array of 0/1 labels (m >= 1), kept in its own dtype."""
+    shape = np.shape(Y) if isinstance(Y, (np.ndarray, list, tuple)) else None
+    if shape is None or len(shape) != 2 or shape[0] != 1 or shape[1] == 0:
+        raise ValueError(f"{name} should have shape (1, m) with m >= 1, got shape {shape}.")
+    return nn.check_Y(Y, name=name, dtype=np.asarray(Y).dtype)
+
+
+def _check_examples(X, Y):
+    """``X: (n_x, m)`` and ``Y: (1, m)`` with the same ``m``, or a ValueError naming both."""
+    Y = _check_labels(Y)
+    nn.check_X(X)  # real, finite, 2-D; the split keeps X's own dtype
+    X = np.asarray(X)
+    if X.shape[1] != Y.shape[1]:
+        raise ValueError(
+            f"X and Y should have one column per example, got X {X.shape} and Y {Y.shape}."
+        )
+    return X, Y
+
+
+def _check_seed(seed, name="seed"):
+    return nn.check_number(seed, name, 0, integer=True)
+
+
+def _shuffled_class_members(Y, seed):
+    """The example indices of each class (0, then 1), each group shuffled with ``seed``.
+
+    The one place where the random, class-by-class assignment of both :func:`train_dev_split`
+    and :func:`stratified_k_folds` is made, so the two agree on "stratified" and "seeded".
+    """
+    rng = np.random.default_rng(seed)
+    return [rng.permutation(np.flatnonzero(Y[0] == c)) for c in np.unique(Y[0])]
+
+
+def _dev_count(class_size, dev_fraction):
+    """How many examples of a class of ``class_size`` go to the dev set.
+
+    ``round(dev_fraction * class_size)`` (halves rounded up), but at least 1 so every class
+    with two or more examples is represented in dev, and at most ``class_size - 1`` so every
+    class keeps at least one training example. A one-example class stays in training.
+    """
+    n_dev = int(np.floor(dev_fraction * class_size + 0.5))
+    return min(max(n_dev, 1), class_size - 1)
+
+
+def train_dev_split(X, Y, dev_fraction=0.2, seed=0):
+    """Hold out a stratified, random dev set.
+
+    Each class is split in the same proportion, so a dev set cut from data that is one third
+    cats is also about one third cats; a small dev set could otherwise be lopsided by chance.
+
+    Args:
+        X: ``(n_x, m)`` examples, one per column; Y: ``(1, m)`` labels.
+        dev_fraction: share of each class to hold out, strictly between 0 and 1 (the count of a
+            class is rounded as in :func:`_dev_count`).
+        seed: the same seed gives the same split.
+
+    Returns:
+        ``X_train, Y_train, X_dev, Y_dev``: new C-contiguous arrays, the columns in their
+        original relative order. The inputs are not modified.
+    """
+    X, Y = _check_examples(X, Y)
+    dev_fraction = nn.check_number(
+        dev_fraction, "dev_fraction", 0.0, 1.0, low_open=True, high_open=True
+    )
+    groups = _shuffled_class_members(Y, _check_seed(seed))
+    dev_idx = np.sort(np.concatenate([g[: _dev_count(len(g), dev_fraction)] for g in groups]))
+    if dev_idx.size == 0:
+        raise ValueError(
+            f"Y has {Y.shape[1]} example(s) and no class with two or more, "
+            "so there is nothing to hold out for the dev set."
+        )
+    train_idx = np.setdiff1d(np.arange(Y.shape[1]), dev_idx)
+    return tuple(np.ascontiguousarray(A[:, idx]) for idx in (train_idx, dev_idx) for A in (X, Y))
+
+
+def stratified_k_folds(Y, k=5, seed=0):
+    """Split the examples into ``k`` stratified folds for cross-validation.
+
+    The shuffled examples of each class are dealt out to the folds like cards, one at a time
+    and carrying on from where the previous class stopped. So each class is spread as evenly
+    as it can be (per-fold counts differ by at most one), and so are the fold sizes.
+
+    Returns:
+        a list of ``k`` pairs ``(train_idx, dev_idx)`` of sorted int arrays of column indices;
+        every example is in exactly one ``dev_idx``.
+    """
+    Y = _check_labels(Y)
+    m = Y.shape[1]
+    if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)) or not 2 <= k <= m:
+        raise ValueError(f"k should be an integer with 2 <= k <= m = {m}, got {k!r}.")
+    order = np.concatenate(_shuffled_class_members(Y, _check_seed(seed)))
+    fold_of = np.empty(m, dtype=np.intp)
+    fold_of[order] = np.arange(m) % k
+    return [(np.flatnonzero(fold_of != i), np.flatnonzero(fold_of == i)) for i in range(k)]
+
+
+def repeated_stratified_k_folds(Y, k=4, repeats=3, seed=0):
+    """``repeats`` independent stratified ``k``-fold splits, one after the other.
+
+    One k-fold split of 209 images is one draw of which images are tested together; repeating
+    it with other shuffles averages that luck away. Repeat ``r`` uses the seed ``seed + r``.
+
+    Returns:
+        a list of ``k * repeats`` ``(train_idx, dev_idx)`` pairs.
+    """
+    repeats = nn.check_number(repeats, "repeats", 1, integer=True)
+    seed = _check_seed(seed)
+    return [split for r in range(repeats) for split in stratified_k_folds(Y, k, seed + r)]
+
+
+# --------------------------------------------------------------------------------------------
+# One configuration: preprocessing fitted, and augmentation applied, on training data only
+# --------------------------------------------------------------------------------------------
+
+PIPELINE_KEYS = ("hidden", "standardize", "augment", "shift_copies", "max_shift")
+
+
+def check_configuration(config):
+    """Return a copy of ``config`` with ``hidden`` as a tuple, or raise naming the bad entry.
+
+    A configuration holds ``model()``'s keyword arguments plus ``hidden`` (hidden layer sizes),
+    ``standardize`` (None, ``"feature"`` or ``"channel"``), ``augment`` (a name, see
+    :mod:`augmentation`) and, for its ``"shifts"``, ``shift_copies`` and ``max_shift``. Its
+    values are checked in full when it is trained.
+    """
+    if not isinstance(config, dict):
+        raise TypeError(f"config must be a dict of model() arguments, got {config!r}")
+    allowed = (*PIPELINE_KEYS, *nno.MODEL_OPTIONS)
+    unknown = [key for key in config if key not in allowed]
+    if unknown:
+        raise ValueError(f"config has unknown keys {unknown}; allowed are {allowed}")
+    config = dict(config)
+    hidden = config.get("hidden", ())
+    if isinstance(hidden, (str, bytes)) or not hasattr(hidden, "__len__"):
+        raise TypeError(f"config['hidden'] must be a tuple of layer sizes, got {hidden!r}")
+    config["hidden"] = tuple(hidden)
+    if config.get("standardize") not in (None, "feature", "channel"):
+        raise ValueError(
+            f"config['standardize'] must be None, 'feature' or 'channel', "
+            f"got {config['standardize']!r}"
+        )
+    if "augment" in config:
+        augmentation.augmentation_steps(config["augment"])
+    return config
+
+
+def _augment(X, Y, augment, seed, shifts):
+    """Apply ``augment``: a name (see :mod:`augmentation`), a function, or None."""
+    if augment is None:
+        return X, Y
+    if callable(augment):
+        return augment(X, Y)
+    return augmentation.augment(X, Y, augment, seed=seed, **shifts)
+
+
+def train_configuration(X, Y, config, *, seed=0, augment=None, **kwargs):
+    """Train ``model()`` with a configuration (see :func:`check_configuration`).
+
+    In order: the standardizer is fitted on ``X`` as given (``config["standardize"]``), the
+    training set is augmented (``config["augment"]``, or the ``augment`` argument: a name or a
+    function ``(X, Y) -> (X, Y)``), and ``model()`` trains ``[n_x, *hidden, 1]`` on the result.
+    The returned parameters hold the standardizer, so they predict on inputs like ``X``.
+
+    Returns:
+        ``(parameters, history)`` of ``model()``.
+    """
+    config = check_configuration(config)
+    if augment is not None and "augment" in config:
+        raise ValueError("give augment in config or as an argument, not both")
+    hidden, per = config.pop("hidden"), config.pop("standardize", None)
+    augment = config.pop("augment", augment)
+    shifts = {key: config.pop(key) for key in ("shift_copies", "max_shift") if key in config}
+    X = nn.check_X(X)
+    stats = nn.fit_standardizer(X, per=per) if per is not None else None
+    X_fit, Y_fit = _augment(X, Y, augment, seed, shifts)
+    return nno.model(
+        X_fit, Y_fit, [X.shape[0], *hidden, 1], seed=seed, standardize=stats, **config, **kwargs
+    )
+
+
+def matched_refit(config, fold_size, full_size):
+    """The configuration to retrain on all ``full_size`` examples after CV on ``fold_size``.
+
+    Cross-validation scored a network trained on fewer examples. Two things change with ``m``:
+
+    * the L2 term ``lambd / (2m) ||W||^2`` weakens as ``m`` grows, so ``lambd`` is scaled by
+      ``full_size / fold_size`` to keep ``lambd / m``, the pull on each weight, the same;
+    * an epoch has more mini-batches, so ``num_epochs`` is scaled by ``fold_size / full_size``
+      (rounded, at least 1) to keep the number of updates about the same. A full-batch run
+      (``mini_batch_size=None``) keeps its epochs: one update each.
+    """
+    config = check_configuration(config)
+    ratio = nn.check_number(full_size, "full_size", 1) / nn.check_number(fold_size, "fold_size", 1)
+    config["lambd"] = config.get("lambd", 0.0) * ratio
+    if config.get("mini_batch_size", 64) is not None:
+        config["num_epochs"] = max(1, round(config.get("num_epochs", 100) / ratio))
+    return config
+
+
+# --------------------------------------------------------------------------------------------
+# Cross-validation
+# --------------------------------------------------------------------------------------------
+
+METRICS = {"log_loss": False, "balanced_accuracy": True, "accuracy": True}  # higher is better?
+
+
+def _summarise(fold_scores):
+    """The mean and standard error of every metric over the folds."""
+    summary = {}
+    for metric in METRICS:
+        mean, standard_error = mean_and_standard_error([s[metric] for s in fold_scores])
+        summary[metric], summary[f"{metric}_se"] = mean, standard_error
+    return summary
+
+
+def cross_validate(X, Y, config, splits, *, seed=0, augment=None, tta=None, dtype=None):
+    """Score ``config`` on the held-out part of each split (see :func:`train_configuration`).
+
+    For every ``(train_idx, dev_idx)`` in ``splits`` a network is trained on the training
+    columns only (its standardizer fitted and its augmentation applied there) and scored on the
+    held-out ones, with ``tta`` if given.
+
+    Returns:
+        a dict: ``fold_scores`` (one dict of scores per split), the mean of each metric and its
+        standard error over the folds (``balanced_accuracy``, ``balanced_accuracy_se``, ...),
+        and ``rejected``: None, or why the configuration is unusable (``"diverged"``, or
+        ``"predicts a single class"`` on some fold), in which case the metrics are NaN.
+    """
+    fold_scores = []
+    for train_idx, dev_idx in splits:
+        try:
+            parameters, _ = train_configuration(
+                X[:, train_idx], Y[:, train_idx], config, seed=seed, augment=augment, dtype=dtype
+            )
+        except FloatingPointError:
+            return {"fold_scores": fold_scores, **_rejected("diverged")}
+        probabilities = nn.predict_proba(X[:, dev_idx], parameters, tta=tta, check_input=False)
+        if len(np.unique(probabilities > 0.5)) < 2:
+            return {"fold_scores": fold_scores, **_rejected("predicts a single class")}
+        fold_scores.append(scores_from_probabilities(Y[:, dev_idx], probabilities))
+    return {"fold_scores": fold_scores, **_summarise(fold_scores), "rejected": None}
+
+
+def _rejected(reason):
+    return {**{key: math.nan for m in METRICS for key in (m, f"{m}_se")}, "rejected": reason}
+
+
+def majority_baseline(Y, splits):
+    """What "always answer the training part's majority class" scores on each split.
+
+    It predicts the class share of the training part as every example's probability: the
+    floor any model must beat, in the same format as :func:`cross_validate`.
+    """
+    Y = _check_labels(Y).astype(np.float64)
+    fold_scores = []
+    for train_idx, dev_idx in splits:
+        share = float(np.mean(Y[:, train_idx]))
+        fold_scores.append(
+            scores_from_probabilities(Y[:, dev_idx], np.full((1, len(dev_idx)), share))
+        )
+    return {"fold_scores": fold_scores, **_summarise(fold_scores), "rejected": None}
+
+
+# --------------------------------------------------------------------------------------------
+# Random search
+# --------------------------------------------------------------------------------------------
+
+
+def _log_uniform(low, high):
+    """A sampler for values spread evenly in ``log(value)`` between ``low`` and ``high``."""
+    return lambda rng, config: float(np.exp(rng.uniform(np.log(low), np.log(high))))
+
+
+def learning_rate_for(ranges):
+    """A learning-rate sampler whose log-uniform range depends on the optimiser already drawn:
+    ``ranges = {"adam": (low, high), ...}``."""
+
+    def sample(rng, config):
+        low, high = ranges[config["optimizer"]]
+        return _log_uniform(low, high)(rng, config)
+
+    return sample
+
+
+# Each entry is a list to choose from uniformly, or a function ``(rng, config_so_far) -> value``;
+# entries are drawn in this order, so a function can depend on the ones before it.
+DEFAULT_SEARCH_SPACE = {
+    "hidden": [(7,), (16,), (20, 7, 5), (32, 8), (64, 16)],
+    "optimizer": ["adam", "rmsprop", "momentum"],
+    "learning_rate": learning_rate_for(
+        {
+            "gd": (3e-3, 3e-2),
+            "momentum": (3e-3, 3e-2),
+            "rmsprop": (5e-5, 2e-3),
+            "adam": (5e-5, 2e-3),
+        }
+    ),
+    "lambd": [0.0, 0.1, 0.5, 1.0, 3.0, 10.0],
+    "keep_prob": [1.0, 1.0, 0.9, 0.8],
+    "batch_norm": [False, True],
+    "mini_batch_size": [16, 32, 64],
+    "num_epochs": [20, 40, 80, 120],
+}
+
+
+def sample_configuration(space, rng):
+    """Draw one configuration (a dict of ``model()`` arguments plus ``hidden``) from ``space``."""
+    if not isinstance(space, dict) or not space:
+        raise TypeError(f"space must be a non-empty dict of choices, got {space!r}")
+    config = {}
+    for name, choices in space.items():
+        if callable(choices):
+            config[name] = choices(rng, config)
+            continue
+        if isinstance(choices, (str, bytes)) or not hasattr(choices, "__len__") or not len(choices):
+            raise ValueError(f"space[{name!r}] must be a non-empty list or a function")
+        choice = choices[rng.integers(len(choices))]
+        config[name] = choice.item() if isinstance(choice, np.generic) else choice
+    return config
+
+
+def _search_splits(X, Y, cv, repeats, X_dev, Y_dev, seed):
+    """The data to score on and its splits: (repeated) stratified folds, or one dev split."""
+    if (X_dev is None) != (Y_dev is None):
+        raise ValueError("give both X_dev and Y_dev, or neither")
+    if X_dev is None:
+        return X, Y, repeated_stratified_k_folds(Y, k=cv, repeats=repeats, seed=seed)
+    X_dev = nn.check_X(X_dev, n_x=X.shape[0], name="X_dev")
+    Y_dev = nn.check_Y(Y_dev, m=X_dev.shape[1], name="Y_dev")
+    X_all = np.concatenate([X, X_dev.astype(X.dtype, copy=False)], axis=1)
+    Y_all = np.concatenate([Y, Y_dev], axis=1)
+    return X_all, Y_all, [(np.arange(X.shape[1]), np.arange(X.shape[1], X_all.shape[1]))]
+
+
+def random_search(
+    X,
+    Y,
+    *,
+    n_trials=20,
+    space=None,
+    cv=5,
+    repeats=1,
+    X_dev=None,
+    Y_dev=None,
+    metric="log_loss",
+    augment=None,
+    tta=None,
+    seed=0,
+    refit=True,
+    dtype=None,
+    verbose=False,
+):
+    """Random search over configurations, scored by cross-validation or on a dev set.
+
+    Each trial draws a configuration from ``space`` (default ``DEFAULT_SEARCH_SPACE``), and
+    :func:`cross_validate` scores it on ``repeats`` stratified ``cv``-fold splits of ``(X, Y)``
+    (or, given ``X_dev, Y_dev``, on that dev set). Trials that diverge or predict a single
+    class on some fold are rejected; the rest are ranked by the mean of ``metric`` over the
+    folds: ``"log_loss"`` (lowest first), ``"balanced_accuracy"`` or ``"accuracy"``.
+    ``augment`` (a name or a function) and the space's ``standardize``/``augment`` entries are
+    applied to the training part of each split only; ``tta`` is used when scoring.
+
+    Returns:
+        a dict: ``"trials"``, every trial, best first and rejected last (its configuration, the
+        mean and standard error of each metric, ``fold_scores``, ``rejected``, ``seconds``);
+        ``"best_config"``; and with ``refit``, ``"parameters"`` and ``"history"`` of the best
+        configuration retrained on all of ``(X, Y)`` (with :func:`matched_refit` after CV).
+    """
+    if metric not in METRICS:
+        raise ValueError(f"metric must be one of {tuple(METRICS)}, got {metric!r}")
+    n_trials = nn.check_number(n_trials, "n_trials", 1, integer=True)
+    X = nn.check_X(X)
+    Y = nn.check_Y(Y, m=X.shape[1])
+    if augment is not None and not callable(augment):
+        augmentation.augmentation_steps(augment)
+    X_all, Y_all, splits = _search_splits(X, Y, cv, repeats, X_dev, Y_dev, _check_seed(seed))
+    space = DEFAULT_SEARCH_SPACE if space is None else space
+    options = {"seed": seed, "augment": augment, "tta": tta, "dtype": dtype}
+    trials = _run_trials(X_all, Y_all, splits, space, n_trials, options, verbose)
+    trials = rank_trials(trials, metric)
+    best_config = {key: trials[0][key] for key in space}
+    result = {"trials": trials, "best_config": best_config}
+    if refit:
+        fold_size = len(splits[0][0]) if X_dev is None else X.shape[1]
+        refit_config = matched_refit(best_config, fold_size, X.shape[1])
+        result["parameters"], result["history"] = train_configuration(
+            X, Y, refit_config, seed=seed, augment=augment, dtype=dtype
+        )
+    return result
+
+
+def _run_trials(X, Y, splits, space, n_trials, options, verbose):
+    """Draw ``n_trials`` configurations from ``space`` (seeded) and cross-validate each."""
+    rng = np.random.default_rng(options["seed"])
+    trials = []
+    for trial in range(n_trials):
+        config = check_configuration(sample_configuration(space, rng))
+        start = time.perf_counter()
+        scores = cross_validate(X, Y, config, splits, **options)
+        trials.append({"trial": trial, **config, **scores, "seconds": time.perf_counter() - start})
+        if verbose:
+            print(format_trials(trials[-1:], header=trial == 0), flush=True)
+    return trials
+
+
+def rank_trials(trials, metric):
+    """The trials best first by their mean ``metric``, rejected ones last; raises RuntimeError
+    when every trial was rejected."""
+    sign = -1.0 if METRICS[metric] else 1.0
+    ranked = sorted(
+        trials, key=lambda t: (t["rejected"] is not None, sign * np.nan_to_num(t[metric]))
+    )
+    if ranked[0]["rejected"] is not None:
+        raise RuntimeError("every configuration was rejected; widen the search space")
+    return ranked
+
+
+_TRIAL_COLUMNS = (  # (key, title, width, format)
+    ("trial", "trial", 5, "{:>5}"),
+    ("hidden", "hidden", 8, "{:>8}"),
+    ("optimizer", "optimizer", 9, "{:>9}"),
+    ("learning_rate", "lr", 8, "{:>8.2e}"),
+    ("lambd", "lambd", 5, "{:>5g}"),
+    ("keep_prob", "keep", 4, "{:>4g}"),
+    ("batch_norm", "bn", 5, "{!s:>5}"),
+    ("mini_batch_size", "batch", 5, "{!s:>5}"),
+    ("num_epochs", "epochs", 6, "{:>6}"),
+    ("standardize", "std", 7, "{!s:>7}"),
+    ("augment", "augment", 20, "{:>20}"),
+    ("log_loss", "logloss", 7, "{:>7.4f}"),
+    ("balanced_accuracy", "bal_acc", 7, "{:>7.3f}"),
+    ("balanced_accuracy_se", "+/-se", 5, "{:>5.3f}"),
+    ("accuracy", "acc", 5, "{:>5.3f}"),
+    ("rejected", "rejected", 8, "{!s:>8}"),
+)
+
+
+def format_trials(trials, top=None, header=True):
+    """Render search trials as a plain-text table (the first ``top`` rows).
+
+    A column that no trial has (a setting the search space did not vary) is left out.
+    """
+    columns = [c for c in _TRIAL_COLUMNS if any(c[0] in t for t in trials)]
+    lines = []
+    if header:
+        lines.append("  ".join(title.rjust(width) for _, title, width, _ in columns))
+    for trial in trials[:top]:
+        cells = []
+        for key, _, width, fmt in columns:
+            value = trial.get(key)
+            if key == "hidden" and value is not None:
+                value = "-".join(map(str, value)) or "none"
+            missing = value is None and key not in ("standardize", "mini_batch_size")
+            is_nan = isinstance(value, float) and math.isnan(value)
+            cells.append(" " * width if missing or is_nan else fmt.format(value))
+        lines.append("  ".join(cells))
+    return "\n".join(lines)

@@ -1,0 +1,115 @@
+"""Pictures of training and of a search, in one line each, from what the library returns.
+
+* :func:`plot_costs`: the cost curves of several ``model()`` histories on one axis;
+* :func:`plot_history`: one history, training and dev cost with the dev accuracy beside them;
+* :func:`plot_search`: every trial of ``model_selection.random_search`` with its error bar.
+
+Each draws on ``ax`` (a new figure if None) and returns the axes. matplotlib is imported when a
+function is called, so importing this module costs nothing where nothing is drawn.
+"""
+
+import math
+
+import numpy as np
+
+# One colour per optimiser, in every figure, so that "Adam" always looks the same.
+OPTIMIZER_COLORS = {"gd": "C0", "momentum": "C1", "rmsprop": "C2", "adam": "C3"}
+
+
+def _axes(ax, figsize=(7, 4)):
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=figsize)[1]
+
+
+def _check_history(history, name="history"):
+    if not isinstance(history, dict) or not history.get("cost"):
+        raise TypeError(f"{name} must be the history dict model() returns (with a 'cost' list)")
+    return history
+
+
+def plot_costs(histories, labels=None, *, key="cost", colors=None, log=False, ax=None,
+               title=None, ylabel=None):  # fmt: skip
+    """Draw ``history[key]`` per epoch for each history; return the axes.
+
+    Args:
+        histories: a list of ``model()`` histories (or one history).
+        labels: a legend label for each; colors: a colour for each (e.g. from
+            :data:`OPTIMIZER_COLORS`); by default matplotlib's cycle.
+        key: what to draw: ``"cost"``, ``"dev_cost"``, ``"dev_accuracy"``, ``"learning_rate"``.
+        log: a logarithmic y axis, so that one curve's spike does not flatten the others.
+    """
+    if isinstance(histories, dict):
+        histories = [histories]
+    histories = [_check_history(h, f"histories[{i}]") for i, h in enumerate(histories)]
+    labels = labels or [None] * len(histories)
+    colors = colors or [None] * len(histories)
+    if not len(labels) == len(colors) == len(histories):
+        raise ValueError("give one label and one colour per history")
+    ax = _axes(ax)
+    for history, label, color in zip(histories, labels, colors, strict=True):
+        if key not in history:
+            raise ValueError(f"a history has no {key!r} (a dev set gives 'dev_cost')")
+        ax.plot(np.arange(1, len(history[key]) + 1), history[key], label=label, color=color)
+    ax.set(xlabel="epoch", ylabel=ylabel or key.replace("_", " "), title=title)
+    if log:
+        ax.set_yscale("log")
+    if any(labels):
+        ax.legend(fontsize=8)
+    return ax
+
+
+def plot_history(history, *, ax=None, title=None, dev_name="dev"):
+    """The training cost and, with a dev set, the dev cost and (right axis) the dev accuracy.
+
+    The training cost includes the L2 penalty and is measured with dropout on; the dev cost is
+    the plain cross-entropy of the network as it predicts. So a gap between them is partly the
+    penalty and the noise, not only overfitting. ``dev_name`` labels the held-out set (e.g.
+    ``"validation"``). Returns the left axes.
+    """
+    _check_history(history)
+    ax = _axes(ax)
+    epochs = np.arange(1, len(history["cost"]) + 1)
+    lines = ax.plot(epochs, history["cost"], color="C0", label="training cost (with L2, dropout)")
+    if "dev_cost" in history:
+        lines += ax.plot(epochs, history["dev_cost"], color="C1",
+                         label=f"{dev_name} cost (cross-entropy)")  # fmt: skip
+        right = ax.twinx()
+        lines += right.plot(epochs, history["dev_accuracy"], color="C2", ls="--",
+                            label=f"{dev_name} accuracy (right axis)")  # fmt: skip
+        right.set(ylabel=f"{dev_name} accuracy", ylim=(0, 1))
+    ax.set(xlabel="epoch", ylabel="cost", title=title)
+    ax.legend(lines, [line.get_label() for line in lines], fontsize=8, loc="upper center")
+    return ax
+
+
+def plot_search(trials, metric="balanced_accuracy", *, baselines=None, chosen=None, ax=None,
+                title=None):  # fmt: skip
+    """Every trial's cross-validated ``metric`` with an error bar of one standard error.
+
+    Trials are drawn in the order they were run; rejected ones (NaN score) are marked with an
+    ``x`` at the bottom. ``baselines`` (``{name: score}``, e.g. ``{"majority class": 0.5}``)
+    are horizontal lines; ``chosen`` is the trial number to ring.
+    """
+    if not isinstance(trials, list) or not trials:
+        raise TypeError("trials must be the non-empty list of random_search()['trials']")
+    trials = sorted(trials, key=lambda t: t["trial"])
+    ax = _axes(ax, figsize=(8, 3.5))
+    numbers = [t["trial"] for t in trials]
+    means = np.array([t[metric] for t in trials], dtype=float)
+    errors = np.nan_to_num([t.get(f"{metric}_se", math.nan) for t in trials])
+    ax.errorbar(numbers, means, yerr=errors, fmt="o", color="C0", capsize=3, label="trial")
+    rejected = [n for n, mean in zip(numbers, means, strict=True) if math.isnan(mean)]
+    if rejected:
+        bottom = np.nanmin(means) if not np.isnan(means).all() else 0.0
+        ax.plot(rejected, [bottom] * len(rejected), "x", color="grey", label="rejected")
+    if chosen is not None:
+        ax.plot([chosen], [means[numbers.index(chosen)]], "o", ms=12, mfc="none", color="C3",
+                label="chosen")  # fmt: skip
+    for i, (name, value) in enumerate((baselines or {}).items()):
+        ax.axhline(value, color=f"C{i + 4}", ls=":", label=f"{name} {value:.3f}")
+    ax.set(xlabel="trial", ylabel=f"CV {metric.replace('_', ' ')}", title=title)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return ax

@@ -1,0 +1,164 @@
+"""Specification of cat_cli, the command line: it trains the chosen cat classifier on all the
+training images and reports its test accuracy, and it refuses bad flags at parse time.
+
+The training runs are short (one epoch, no shifted copies) and skipped when the cat images
+cannot be found; the flag checks need no data.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import cat_cli
+import cat_data
+import cat_experiment
+import model_selection as ms
+import neural_net_optimized as nno
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _cat_data_missing():
+    try:
+        cat_data.find_data_dir()
+    except FileNotFoundError:
+        return True
+    return False
+
+
+needs_cat_data = pytest.mark.skipif(
+    _cat_data_missing(),
+    reason="the cat images (train_catvnoncat.h5, test_catvnoncat.h5) were not found: "
+    "cat_data.find_data_dir() raised FileNotFoundError (see README, 'Getting the data')",
+)
+SHORT = ["--num-epochs", "1", "--shift-copies", "0", "--no-print-cost"]
+
+
+def test_help_lists_the_flags_and_says_how_the_defaults_were_chosen(capsys):
+    with pytest.raises(SystemExit) as exit_status:
+        cat_cli.main(["--help"])
+    assert exit_status.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for flag in ("--optimizer", "--learning-rate", "--num-epochs", "--mini-batch-size", "--lambd",
+                 "--keep-prob", "--batch-norm", "--standardize", "--augment", "--ensemble",
+                 "--seed", "--output-dir"):  # fmt: skip
+        assert flag in text
+    assert "cross-validation on the training images alone" in text
+    assert "dev split" not in text
+
+
+def test_the_defaults_are_the_chosen_configuration_matched_for_all_training_images():
+    args = cat_cli.build_parser(cat_experiment.final_configuration()).parse_args([])
+    chosen = cat_experiment.final_configuration()
+    config = cat_cli._configuration(args)
+    for key, value in chosen.items():
+        assert config[key] == value, key
+
+
+@pytest.mark.parametrize(
+    ("flags", "flag"),
+    [
+        (["--hidden", "a,b"], "--hidden"),
+        (["--hidden", "16,0"], "--hidden"),
+        (["--learning-rate", "-1"], "--learning-rate"),
+        (["--learning-rate", "inf"], "--learning-rate"),
+        (["--keep-prob", "2"], "--keep-prob"),
+        (["--keep-prob", "0"], "--keep-prob"),
+        (["--num-epochs", "0"], "--num-epochs"),
+        (["--num-epochs", "2.5"], "--num-epochs"),
+        (["--mini-batch-size", "-1"], "--mini-batch-size"),
+        (["--dev-fraction", "1.5"], "--dev-fraction"),
+        (["--lambd", "nan"], "--lambd"),
+        (["--beta1", "1"], "--beta1"),
+        (["--augment", "flip"], "--augment"),
+        (["--standardize", "pixel"], "--standardize"),
+        (["--ensemble", "0"], "--ensemble"),
+        (["--seed", "-3"], "--seed"),
+        (["--optimizer", "sgd"], "--optimizer"),
+    ],
+)
+def test_a_bad_flag_is_a_one_line_argparse_error_naming_it_with_exit_status_2(flags, flag, capsys):
+    with pytest.raises(SystemExit) as exit_status:
+        cat_cli.main(flags)
+    assert exit_status.value.code == 2
+    error_lines = [line for line in capsys.readouterr().err.splitlines() if "error:" in line]
+    assert len(error_lines) == 1 and f"argument {flag}" in error_lines[0], error_lines
+
+
+def test_early_stopping_without_a_dev_set_is_refused_at_parse_time(capsys):
+    with pytest.raises(SystemExit) as exit_status:
+        cat_cli.main(["--early-stopping", "3"])
+    assert exit_status.value.code == 2
+    assert "--dev-fraction" in capsys.readouterr().err
+
+
+@needs_cat_data
+def test_a_short_run_reports_the_test_accuracy_and_saves_a_model_that_predicts_raw_pixels(
+    tmp_path, capsys
+):
+    results = cat_cli.main([*SHORT, "--output-dir", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert set(results) >= {"train", "test"} and "dev" not in results
+    line = next(line for line in out.splitlines() if line.startswith("test accuracy:"))
+    assert f"{results['test']['accuracy']:.3f}" in line and "Wilson" in line
+    rows = {
+        line.split()[0]: line.split() for line in out.splitlines() if line[:5] in ("train", "test ")
+    }
+    assert rows["train"][1] == "209", "the main job trains on all 209 training images"
+
+    parameters, metadata = nno.load_parameters(tmp_path / "cat_model.npz")
+    assert metadata["num_epochs"] == 1 and metadata["seed"] == 0
+    X_train, Y_train, X_test, Y_test, _ = cat_experiment.load_data()
+    scores = ms.evaluate(X_test, Y_test, parameters, tta=cat_experiment.mirror_tta)
+    assert scores["accuracy"] == results["test"]["accuracy"] == metadata["accuracy"]["test"]
+    assert (tmp_path / "cat_model_cost_curve.png").read_bytes()[:4] == b"\x89PNG"
+
+
+@needs_cat_data
+def test_an_ensemble_run_reports_each_member_and_the_ensemble(tmp_path, capsys):
+    results = cat_cli.main([*SHORT, "--ensemble", "2", "--seed", "3", "--output-dir",
+                            str(tmp_path), "--hidden", "4"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert [r["test"]["accuracy"] for r in results["members"]] and "ensemble" in results
+    assert "Seed 3:" in out and "Seed 4:" in out
+    assert any(line.startswith("ensemble of 2 test accuracy:") for line in out.splitlines())
+    assert {p.name for p in tmp_path.glob("*.npz")} == {
+        "cat_model_seed3.npz",
+        "cat_model_seed4.npz",
+    }
+
+
+@needs_cat_data
+def test_a_dev_fraction_holds_out_a_dev_set_and_mini_batch_size_0_means_full_batch(tmp_path):
+    flags = [
+        "--dev-fraction",
+        "0.2",
+        "--mini-batch-size",
+        "0",
+        "--hidden",
+        "3",
+        "--augment",
+        "none",
+    ]
+    results = cat_cli.main([*SHORT, *flags, "--output-dir", str(tmp_path)])
+    assert set(results) >= {"train", "dev", "test"}
+    _, metadata = nno.load_parameters(tmp_path / "cat_model.npz")
+    assert metadata["mini_batch_size"] is None and metadata["layers_dims"] == [12288, 3, 1]
+
+
+def test_python_m_neural_net_optimized_is_still_the_command_line():
+    completed = subprocess.run(
+        [sys.executable, "-m", "neural_net_optimized", "--help"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    assert "--ensemble" in completed.stdout
+
+
+def test_printed_numbers_are_plain_python_values():
+    scores = {"accuracy": np.float64(0.8), "tp": 30, "tn": 10, "balanced_accuracy": 0.75}
+    line = cat_cli._test_accuracy_line("test accuracy", scores, 50)
+    assert "np." not in line and line.startswith("test accuracy: 0.800 (40 of 50")
