@@ -1,13 +1,17 @@
 # Two commands do all the set-up on a fresh machine:
-#   make train   creates .venv, installs requirements.txt, places the data, trains on the cat images
-#   make test    the same set-up, then lint and the whole test suite (what CI runs)
+#   make train   creates .venv, installs requirements.txt, places the data, trains the final cat
+#                classifier on all training images and reports its test accuracy
+#   make test    the same set-up, then lint and the whole test suite, the notebook in its quick
+#                mode (under a minute on 2 cores)
+# Also: make notebook (re-run and save the notebook), make notebook-check (run it in full on a
+# copy, as CI does), make search (rerun the model search, about ten minutes), make benchmark.
 PYTHON ?= python3
 VENV ?= .venv
 DATA_SRC ?= ../shared/datasets
 DATA_FILES = datasets/train_catvnoncat.h5 datasets/test_catvnoncat.h5
 BIN = $(VENV)/bin
 
-.PHONY: train test lint notebook benchmark data venv
+.PHONY: train test lint notebook notebook-check search benchmark data venv
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt
@@ -35,6 +39,12 @@ test: venv data lint
 
 notebook: venv data
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace cat-vs-non-cat.ipynb
+
+notebook-check: venv data
+	CAT_NOTEBOOK_FULL=1 $(BIN)/python -m pytest tests/test_notebook.py
+
+search: venv data
+	$(BIN)/python -m cat_cli search $(ARGS)
 
 benchmark: venv data
 	$(BIN)/python benchmarks/benchmark.py $(ARGS)
