@@ -29,11 +29,14 @@ def _check_images(X, Y, image_shape):
     """``X`` as a floating ``(n_x, m)`` array matching ``image_shape``, and ``Y`` as ``(1, m)``."""
     X = nn.check_X(X)
     if Y is not None:
-        Y = nn.check_Y(Y, m=X.shape[1], dtype=np.asarray(Y).dtype)
+        Y = nn.check_Y(Y, m=X.shape[1], dtype=None)
     if (
         not isinstance(image_shape, tuple)
         or len(image_shape) != 3
-        or not all(isinstance(n, (int, np.integer)) and n > 0 for n in image_shape)
+        or not all(
+            isinstance(n, (int, np.integer)) and not isinstance(n, (bool, np.bool_)) and n > 0
+            for n in image_shape
+        )
     ):
         raise ValueError(f"image_shape must be a tuple (H, W, C) of sizes, got {image_shape!r}")
     n_x = int(np.prod(image_shape))
@@ -74,11 +77,12 @@ def shift_images(X, shifts, image_shape=IMAGE_SHAPE, mode="edge"):
         ``(n_x, m)``, a new array.
     """
     X, _ = _check_images(X, None, image_shape)
-    shifts = np.asarray(shifts)
+    shifts = nn._check_real_array(shifts, "shifts")
     if shifts.shape != (X.shape[1], 2) or shifts.dtype.kind not in "iu":
         raise ValueError(f"shifts must be ({X.shape[1]}, 2) integers (dy, dx), got {shifts.shape}")
-    if mode not in SHIFT_MODES:
-        raise ValueError(f"mode must be one of {SHIFT_MODES}, got {mode!r}")
+    _check_mode(mode)
+    # In int64, so that the most negative int8 has an absolute value.
+    shifts = shifts.astype(np.int64)
     k = int(np.abs(shifts).max(initial=0))
     if k >= min(image_shape[:2]):
         raise ValueError(f"shifts must be smaller than the image, got {k} for {image_shape}")
@@ -89,6 +93,24 @@ def shift_images(X, shifts, image_shape=IMAGE_SHAPE, mode="edge"):
     for i, (dy, dx) in enumerate(shifts):
         moved[i] = padded[i, k - dy : k - dy + height, k - dx : k - dx + width]
     return np.ascontiguousarray(_columns(moved))
+
+
+def _check_mode(mode):
+    if not isinstance(mode, str) or mode not in SHIFT_MODES:
+        raise ValueError(f"mode must be one of {SHIFT_MODES}, got {mode!r}")
+
+
+def _check_shift_settings(copies, max_shift, seed, mode, image_shape):
+    """The settings of :func:`augment_with_shifts`, checked: ``(copies, max_shift, seed)``."""
+    copies = nn.check_number(copies, "copies", 0, integer=True)
+    max_shift = nn.check_number(max_shift, "max_shift", 0, integer=True)
+    if max_shift >= min(image_shape[:2]):
+        raise ValueError(
+            f"max_shift must be smaller than the image ({image_shape[0]} x {image_shape[1]}), "
+            f"got {max_shift}"
+        )
+    _check_mode(mode)
+    return copies, max_shift, nn.check_number(seed, "seed", 0, integer=True)
 
 
 def augment_with_flips(X, Y, image_shape=IMAGE_SHAPE):
@@ -114,9 +136,8 @@ def augment_with_shifts(
         X_aug: ``(n_x, (1 + copies) m)``, the originals first; Y_aug: the labels, in order.
     """
     X, Y = _check_images(X, Y, image_shape)
-    copies = nn.check_number(copies, "copies", 0, integer=True)
-    max_shift = nn.check_number(max_shift, "max_shift", 0, integer=True)
-    rng = np.random.default_rng(nn.check_number(seed, "seed", 0, integer=True))
+    copies, max_shift, seed = _check_shift_settings(copies, max_shift, seed, mode, image_shape)
+    rng = np.random.default_rng(seed)
     parts = [X]
     for _ in range(copies):
         shifts = rng.integers(-max_shift, max_shift + 1, size=(X.shape[1], 2))
@@ -137,7 +158,7 @@ def balance_classes(X, Y):
         X_bal, Y_bal: the original columns followed by the repeated ones, ``(n_x, m + extra)``.
     """
     X = nn.check_X(X)
-    Y = nn.check_Y(Y, m=X.shape[1], dtype=np.asarray(Y).dtype)
+    Y = nn.check_Y(Y, m=X.shape[1], dtype=None)
     members = [np.flatnonzero(Y[0] == c) for c in (0, 1)]
     rare, common = sorted(members, key=len)
     if len(rare) == 0:
@@ -180,6 +201,8 @@ def augment(
     """
     steps = augmentation_steps(spec)
     X, Y = _check_images(X, Y, image_shape)
+    for name, value in (("shift_copies", shift_copies), ("max_shift", max_shift), ("seed", seed)):
+        nn.check_number(value, name, 0, integer=True)  # checked even where "shifts" is not asked
     if "flips" in steps:
         X, Y = augment_with_flips(X, Y, image_shape)
     if "shifts" in steps:

@@ -54,9 +54,10 @@ def _hidden(text):
         sizes = tuple(int(n) for n in text.split(","))
     except ValueError:
         sizes = ()
-    if not sizes or min(sizes) < 1:
+    if not sizes or min(sizes) < 1 or max(sizes) > 100_000:
         raise argparse.ArgumentTypeError(
-            f"expected positive layer sizes separated by commas, such as 20,7,5; got {text!r}"
+            "expected layer sizes from 1 to 100000 separated by commas, such as 20,7,5; "
+            f"got {text!r}"
         )
     return sizes
 
@@ -77,6 +78,8 @@ def _standardize(text):
 
 POSITIVE_INT = _number(int, 1)
 NON_NEGATIVE_INT = _number(int, 0)
+EPOCHS = _number(int, 1, 1_000_000)
+KEEP_PROB = _number(float, nn.MIN_KEEP_PROB, 1.0)
 POSITIVE = _number(float, 0.0, low_open=True)
 NON_NEGATIVE = _number(float, 0.0)
 AVERAGE_WEIGHT = _number(float, 0.0, 1.0, high_open=True)  # beta, beta1, beta2
@@ -111,11 +114,11 @@ def build_parser(defaults=None):
     arg("--hidden", type=_hidden, default=d["hidden"], help="hidden layer sizes, e.g. 20,7,5")
     arg("--optimizer", choices=nno.OPTIMIZERS, default=d["optimizer"])
     arg("--learning-rate", type=POSITIVE, default=d["learning_rate"])
-    arg("--num-epochs", type=POSITIVE_INT, default=d["num_epochs"])
+    arg("--num-epochs", type=EPOCHS, default=d["num_epochs"])
     arg("--mini-batch-size", type=NON_NEGATIVE_INT, default=d["mini_batch_size"] or 0,
         help="0 means full batch")  # fmt: skip
     arg("--lambd", type=NON_NEGATIVE, default=d["lambd"], help="L2 strength")
-    arg("--keep-prob", type=_number(float, 0.0, 1.0, low_open=True), default=d["keep_prob"],
+    arg("--keep-prob", type=KEEP_PROB, default=d["keep_prob"],
         help="dropout keep probability")  # fmt: skip
     arg("--batch-norm", action=argparse.BooleanOptionalAction, default=d["batch_norm"])
     arg("--beta", type=AVERAGE_WEIGHT, default=0.9, help="momentum")
@@ -130,12 +133,13 @@ def build_parser(defaults=None):
         help="fit a standardizer on the training images: none, feature or channel")  # fmt: skip
     arg("--augment", type=_augmentation, default=d["augment"],
         help="training-set augmentation: none, or flips, shifts, balance joined by +")  # fmt: skip
-    arg("--shift-copies", type=NON_NEGATIVE_INT, default=d["shift_copies"])
-    arg("--max-shift", type=NON_NEGATIVE_INT, default=d["max_shift"], help="pixels")
+    arg("--shift-copies", type=_number(int, 0, 50), default=d["shift_copies"])
+    arg("--max-shift", type=_number(int, 0, 63), default=d["max_shift"],
+        help="pixels, less than the 64 of an image")  # fmt: skip
     arg("--tta", action=argparse.BooleanOptionalAction, default=True,
         help="predict with mirror test-time augmentation")  # fmt: skip
     arg("--seed", type=NON_NEGATIVE_INT, default=0)
-    arg("--ensemble", type=POSITIVE_INT, default=1,
+    arg("--ensemble", type=_number(int, 1, 100), default=1,
         help="train this many seeds (seed, seed + 1, ...) and report their ensemble")  # fmt: skip
     arg("--dtype", choices=("float32", "float64"), default="float32")
     arg("--dev-fraction", type=_number(float, 0.0, 1.0, high_open=True), default=0.0,
@@ -242,10 +246,11 @@ def main(argv=None):
     if argv[:1] == ["search"]:
         return search_main(argv[1:])
     parser = build_parser(_default_configuration())
-    args = parser.parse_args(argv)
-    if args.early_stopping is not None and not args.dev_fraction:
-        parser.error("--early-stopping needs a dev set: give --dev-fraction")
-    data = _load(args)
+    args = _parse(parser, argv)
+    try:
+        data = _load(args)
+    except (FileNotFoundError, ValueError) as error:
+        parser.error(f"cannot load the cat images: {error}")
     X, dev, (X_test, Y_test) = data[0], data[2], data[3]
     print(
         f"Training [{X.shape[0]}, {', '.join(map(str, (*args.hidden, 1)))}] on {X.shape[1]} "
@@ -255,10 +260,14 @@ def main(argv=None):
     output = Path(args.output_dir)
     output.mkdir(parents=True, exist_ok=True)
     config = _configuration(args)
-    trained = [
-        _train_and_report(args, config, data, seed, output)
-        for seed in range(args.seed, args.seed + args.ensemble)
-    ]
+    try:
+        trained = [
+            _train_and_report(args, config, data, seed, output)
+            for seed in range(args.seed, args.seed + args.ensemble)
+        ]
+    except FloatingPointError as error:
+        print(f"error: training diverged: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
     results = {**trained[0][1], "members": [scores for _, scores in trained]}
     if args.ensemble > 1:
         tta = experiment.mirror_tta if args.tta else None
@@ -268,6 +277,20 @@ def main(argv=None):
         print("\n" + _test_accuracy_line(label, results["ensemble"], Y_test.shape[1]))
     print(f"Saved the network(s) and cost curve(s) in {output}/")
     return results
+
+
+def _parse(parser, argv):
+    """Parse the flags, and check the combinations no single flag can."""
+    args = parser.parse_args(argv)
+    if args.early_stopping is not None and not args.dev_fraction:
+        parser.error("--early-stopping needs a dev set: give --dev-fraction")
+    if args.decay_every is not None and args.decay is None:
+        parser.error("--decay-every needs a decay rate: give --decay")
+    if args.batch_norm and args.mini_batch_size == 1:
+        parser.error("--batch-norm needs mini-batches of 2 or more: the variance of one is 0")
+    if Path(args.output_dir).exists() and not Path(args.output_dir).is_dir():
+        parser.error(f"--output-dir {args.output_dir} exists and is not a directory")
+    return args
 
 
 def _member_name(seed, ensemble):
@@ -292,11 +315,13 @@ def search_main(argv=None):
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument(
-        "--trials", type=POSITIVE_INT, default=experiment.SEARCH_SETTINGS["n_trials"]
+        "--trials", type=_number(int, 1, 1000), default=experiment.SEARCH_SETTINGS["n_trials"]
     )
     parser.add_argument("--output", type=Path, default=experiment.SEARCH_FILE)
     parser.add_argument("--data-dir", default=None)
     args = parser.parse_args(argv)
+    if not args.output.parent.is_dir() or args.output.is_dir():
+        parser.error(f"--output {args.output}: not a file in an existing directory")
     settings = {**experiment.SEARCH_SETTINGS, "n_trials": args.trials}
     record = experiment.search_and_record(args.data_dir, settings, args.output)
     chosen = record["trials"][record["chosen_trial"]]

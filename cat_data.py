@@ -1,4 +1,4 @@
-"""Loading and preparing the cat vs non-cat images.
+"""Loading the cat vs non-cat images, and a picture of your own.
 
 The data
 --------
@@ -27,8 +27,9 @@ Layout convention
 Images come off the disk as ``(m, 64, 64, 3)`` uint8 arrays: one example per row, in
 (height, width, channel) order. The network, however, works with one example per *column*:
 ``X`` has shape ``(n_x, m)`` with ``n_x = 64 * 64 * 3 = 12288`` and labels ``Y`` have shape
-``(1, m)``. :func:`flatten_and_scale` converts from the first layout to the second, and every
-other function in this module takes and returns data in the column layout.
+``(1, m)``. :func:`flatten_and_scale` converts from the first layout to the second;
+:func:`load_image` reads any PNG or JPEG into the first. Splitting the data into a dev set or
+folds is the job of ``model_selection``, augmenting it that of ``augmentation``.
 """
 
 import hashlib
@@ -37,6 +38,8 @@ from pathlib import Path
 
 import h5py
 import numpy as np
+
+import neural_network as nn
 
 # These moved to the modules whose job they are; they stay importable from here for one release
 # (see README, "What moved where").
@@ -157,9 +160,33 @@ def _verify_checksum(path):
         )
 
 
-def _decode_class_names(raw):
+def _decode_class_names(raw, path):
     """Turn the stored class names (bytes, as h5py returns them) into a numpy array of str."""
-    return np.array([c.decode("utf-8") if isinstance(c, bytes) else str(c) for c in raw])
+    try:
+        return np.array([c.decode("utf-8") if isinstance(c, bytes) else str(c) for c in raw])
+    except (UnicodeDecodeError, TypeError) as error:
+        raise ValueError(f"{path}: 'list_classes' is not a list of class names: {error}") from None
+
+
+def _read_split(path, prefix):
+    """The raw ``(images, labels, classes)`` of one split's file, or a ValueError naming it."""
+    x_key, y_key = f"{prefix}_set_x", f"{prefix}_set_y"
+    try:
+        with h5py.File(path, "r") as f:
+            found = sorted(f.keys())
+            for key in (x_key, y_key, "list_classes"):
+                if key not in f or not isinstance(f[key], h5py.Dataset):
+                    raise ValueError(
+                        f"{path} has no dataset {key!r} (keys found: {found}); it does not look "
+                        f"like the {prefix} file of the cat/non-cat data.\n"
+                        + _how_to_get_the_files()
+                    )
+            # Slicing with [()] copies the data out, so nothing refers to the file once it closes.
+            return f[x_key][()], f[y_key][()], _decode_class_names(f["list_classes"][()], path)
+    except OSError as error:  # not an HDF5 file, or a damaged one
+        raise ValueError(
+            f"{path} is not a readable HDF5 file: {error}\n" + _how_to_get_the_files()
+        ) from None
 
 
 def _load_split(path, prefix):
@@ -180,24 +207,11 @@ def _load_split(path, prefix):
     """
     path = Path(path)
     x_key, y_key = f"{prefix}_set_x", f"{prefix}_set_y"
-
-    with h5py.File(path, "r") as f:
-        found = sorted(f.keys())
-        for key in (x_key, y_key, "list_classes"):
-            if key not in f:
-                raise ValueError(
-                    f"{path} has no key {key!r} (keys found: {found}); it does not look like "
-                    f"the {prefix} file of the cat/non-cat data.\n" + _how_to_get_the_files()
-                )
-        # Slicing with [()] copies the data out, so nothing refers to the file once it closes.
-        images = f[x_key][()]
-        labels = f[y_key][()]
-        classes = _decode_class_names(f["list_classes"][()])
-
-    if images.ndim != 4 or images.shape[1:] != IMAGE_SHAPE:
+    images, labels, classes = _read_split(path, prefix)
+    if images.dtype != np.uint8 or images.ndim != 4 or images.shape[1:] != IMAGE_SHAPE:
         raise ValueError(
-            f"{path}: {x_key!r} should hold images of shape (m, 64, 64, 3), "
-            f"got shape {images.shape}."
+            f"{path}: {x_key!r} should hold uint8 images of shape (m, 64, 64, 3), "
+            f"got {images.dtype} of shape {images.shape}."
         )
     m = images.shape[0]
     if labels.shape != (m,):
@@ -205,9 +219,10 @@ def _load_split(path, prefix):
             f"{path}: {y_key!r} should hold one label per image, shape ({m},), "
             f"got shape {labels.shape}."
         )
-    if not np.isin(labels, (0, 1)).all():
+    if labels.dtype.kind not in "iub" or not np.isin(labels, (0, 1)).all():
         raise ValueError(
-            f"{path}: {y_key!r} should hold 0/1 labels, got values {np.unique(labels).tolist()}."
+            f"{path}: {y_key!r} should hold 0/1 labels (integers), got {labels.dtype} values "
+            f"{np.unique(labels).tolist()[:5]}."
         )
     # A row vector, so that labels line up with the columns of X.
     return images, labels.astype(np.int64).reshape(1, m), classes
@@ -232,7 +247,8 @@ def load_cat_data(data_dir=None, *, verify_checksum=True):
         ValueError: a file has the wrong checksum, a missing key, or malformed arrays.
     """
     directory = find_data_dir(data_dir)
-
+    if not isinstance(verify_checksum, (bool, np.bool_)):
+        raise TypeError(f"verify_checksum must be True or False, got {verify_checksum!r}")
     splits = {}
     for prefix, name in _FILE_FOR_SPLIT.items():
         path = directory / name
@@ -265,12 +281,16 @@ def flatten_and_scale(images, dtype=np.float64):
         TypeError: ``images`` is not real-valued. ValueError: ``images`` is not 4-D or holds
         values outside 0..255, or ``dtype`` is not float32 or float64.
     """
-    images = np.asarray(images)
+    try:
+        images = np.asarray(images)
+    except ValueError:  # a ragged nested list
+        raise TypeError("images must be an array (m, H, W, C), got a ragged sequence") from None
     if images.dtype.kind not in "uif":
         raise TypeError(f"images must hold real pixel values 0..255, got dtype {images.dtype}")
-    if images.ndim != 4 or images.shape[0] == 0:
+    if images.ndim != 4 or 0 in images.shape:
         raise ValueError(
-            f"images should be a 4-D array (m, H, W, C) with m >= 1, got shape {images.shape}."
+            f"images should be a 4-D array (m, H, W, C), every size >= 1 (m >= 1), got shape "
+            f"{images.shape}."
         )
     try:
         floating = np.dtype(dtype) in (np.float32, np.float64)
@@ -311,22 +331,25 @@ def load_image(path, size=IMAGE_SHAPE[:2]):
 
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a str or a path, got {type(path).__name__}")
+    if not (isinstance(size, (tuple, list)) and len(size) == 2):
+        raise TypeError(f"size must be a pair (height, width), got {size!r}")
+    height, width = (check_size(n, "size") for n in size)
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no picture at '{path}'")
     try:
         with Image.open(path) as picture:
-            rgb = picture.convert("RGB").resize(tuple(size)[::-1], Image.Resampling.LANCZOS)
+            rgb = picture.convert("RGB").resize((width, height), Image.Resampling.LANCZOS)
             return np.asarray(rgb, dtype=np.uint8).copy()
-    except (UnidentifiedImageError, OSError) as error:
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
         raise ValueError(f"'{path}' is not a picture that can be read: {error}") from None
+
+
+def check_size(n, name, largest=4096):
+    """A picture size: an integer from 1 to ``largest`` pixels."""
+    return nn.check_number(n, name, 1, largest, integer=True)
 
 
 def class_balance(Y):
     """Return the fraction of examples labelled 1 (cat) in ``Y`` of shape (1, m), as a float."""
-    Y = np.asarray(Y)
-    if Y.ndim != 2 or Y.shape[0] != 1 or Y.shape[1] == 0:
-        raise ValueError(f"Y should have shape (1, m) with m >= 1, got shape {Y.shape}.")
-    if not np.isin(Y, (0, 1)).all():
-        raise ValueError("Y must contain only the labels 0 and 1")
-    return float(np.mean(Y == 1))
+    return float(np.mean(nn.check_Y(Y, dtype=None) == 1))

@@ -102,8 +102,19 @@ def load_data(data_dir=None, dtype=np.float32):
     return X_train, train_y, X_test, test_y, classes
 
 
+def check_settings(settings):
+    """``settings`` must hold every key of :data:`SEARCH_SETTINGS`."""
+    if not isinstance(settings, dict):
+        raise TypeError(f"settings must be a dict like SEARCH_SETTINGS, got {settings!r}")
+    missing = [key for key in SEARCH_SETTINGS if key not in settings]
+    if missing:
+        raise ValueError(f"settings is missing {missing} (see cat_experiment.SEARCH_SETTINGS)")
+    return settings
+
+
 def search_splits(Y, settings=SEARCH_SETTINGS):
     """The folds every configuration and baseline is scored on."""
+    check_settings(settings)
     return ms.repeated_stratified_k_folds(
         Y, k=settings["folds"], repeats=settings["repeats"], seed=settings["seed"]
     )
@@ -111,6 +122,7 @@ def search_splits(Y, settings=SEARCH_SETTINGS):
 
 def run_search(X, Y, settings=SEARCH_SETTINGS, space=None, verbose=False):
     """The seeded random search of the protocol, on training data only (no refit)."""
+    check_settings(settings)
     return ms.random_search(
         X,
         Y,
@@ -119,7 +131,7 @@ def run_search(X, Y, settings=SEARCH_SETTINGS, space=None, verbose=False):
         cv=settings["folds"],
         repeats=settings["repeats"],
         metric=settings["metric"],
-        tta=mirror_tta if settings["tta"] == "mirror" else None,
+        tta=protocol_tta(settings),
         seed=settings["seed"],
         refit=False,
         dtype=np.dtype(settings["dtype"]),
@@ -128,24 +140,35 @@ def run_search(X, Y, settings=SEARCH_SETTINGS, space=None, verbose=False):
 
 
 def score_baselines(X, Y, settings=SEARCH_SETTINGS):
-    """Every baseline's CV scores on the folds of the search (majority class first)."""
+    """Every baseline's CV scores on the folds of the search, predicted as the trials are (with
+    the protocol's test-time augmentation); the majority class first."""
     splits = search_splits(Y, settings)
     scores = {"majority class": ms.majority_baseline(Y, splits)}
     for name, config in BASELINES.items():
         scores[name] = ms.cross_validate(
-            X, Y, config, splits, seed=settings["seed"], dtype=np.dtype(settings["dtype"])
-        )
+            X, Y, config, splits, seed=settings["seed"], tta=protocol_tta(settings),
+            dtype=np.dtype(settings["dtype"]),
+        )  # fmt: skip
     return scores
+
+
+def protocol_tta(settings=SEARCH_SETTINGS):
+    """The test-time augmentation the protocol predicts with: mirror images, or none."""
+    return mirror_tta if settings["tta"] == "mirror" else None
 
 
 def fold_size(m, settings=SEARCH_SETTINGS):
     """How many training images a CV fold trains on: ``m (k - 1) / k``."""
-    return m * (settings["folds"] - 1) / settings["folds"]
+    m = nn.check_number(m, "m", 2, integer=True)
+    folds = nn.check_number(check_settings(settings)["folds"], "settings['folds']", 2, integer=True)
+    return m * (folds - 1) / folds
 
 
 def final_configuration(record=None, m=209):
     """The chosen configuration, matched for training on all ``m`` training images."""
     record = load_search_record() if record is None else record
+    if not isinstance(record, dict) or not {"chosen", "settings"} <= set(record):
+        raise ValueError("record must be a search record, with 'chosen' and 'settings'")
     return ms.matched_refit(record["chosen"], fold_size(m, record["settings"]), m)
 
 
@@ -204,14 +227,25 @@ def _cpu_name():
 
 
 def write_search_record(record, path=SEARCH_FILE):
-    Path(path).write_text(json.dumps(record, indent=1) + "\n")
+    """Write the record as JSON (NaN scores as null, as :func:`_jsonable` makes them)."""
+    Path(path).write_text(json.dumps(_jsonable(record), indent=1, allow_nan=False) + "\n")
 
 
 def load_search_record(path=SEARCH_FILE):
     """The committed search record, as the search returned it: NaN scores (rejected trials)
     back as NaN, and hidden layer sizes as tuples."""
-    record = json.loads(Path(path).read_text())
-    for trial in record["trials"]:
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no search record at '{path}' (make search writes it)")
+    try:
+        record = json.loads(path.read_text())
+        trials = record["trials"]
+        missing = [key for key in ("settings", "chosen", "chosen_trial") if key not in record]
+    except (ValueError, KeyError, TypeError) as error:
+        raise ValueError(f"'{path}' is not a search record: {error}") from None
+    if missing:
+        raise ValueError(f"'{path}' is not a search record: it has no {missing}")
+    for trial in trials:
         for key in [k for k in trial if k in ms.METRICS or k.endswith("_se")]:
             trial[key] = float("nan") if trial[key] is None else trial[key]
         trial["hidden"] = tuple(trial["hidden"])
@@ -241,8 +275,3 @@ def final_test_scores(members, X_test, Y_test):
     m = Y_test.shape[1]
     interval = [ms.wilson_interval(round(s["accuracy"] * m), m) for s in per_seed]
     return {"per_seed": per_seed, "intervals": interval, "ensemble": ensemble}
-
-
-def dead_fraction(parameters, X):
-    """The fraction of first-layer ReLUs that never fire on ``X``."""
-    return nn.dead_relu_fractions(X, parameters)[0]

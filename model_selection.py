@@ -64,7 +64,9 @@ def balanced_accuracy(Y, Y_pred):
 
 def log_loss(Y, probabilities):
     """Mean binary cross-entropy of predicted probabilities (the cost without its L2 term)."""
-    return nn.compute_cost(probabilities, Y)
+    probabilities = nn.check_probabilities(probabilities, "probabilities")
+    Y = nn.check_Y(Y, m=probabilities.shape[1])
+    return nn.compute_cost(probabilities, Y, check_input=False)
 
 
 def scores_from_probabilities(Y, probabilities):
@@ -74,6 +76,7 @@ def scores_from_probabilities(Y, probabilities):
     predicted class is ``1[p > 0.5]``, as in :func:`neural_network.predict`. Python numbers.
     """
     probabilities = nn.check_probabilities(probabilities, "probabilities")
+    Y = nn.check_Y(Y, m=probabilities.shape[1], dtype=np.int64)
     Y_pred = (probabilities > 0.5).astype(np.int64)
     return {
         "accuracy": accuracy(Y, Y_pred),
@@ -112,9 +115,9 @@ def wilson_interval(successes, n, z=1.96):
     Returns:
         ``(low, high)``, Python floats.
     """
-    n = nn.check_number(n, "n", 1, integer=True)
+    n = nn.check_number(n, "n", 1, 10**15, integer=True)  # beyond, a float cannot count
     successes = nn.check_number(successes, "successes", 0, n, integer=True)
-    z = nn.check_number(z, "z", 0.0, low_open=True)
+    z = nn.check_number(z, "z", 0.0, 10.0, low_open=True)
     p = successes / n
     centre = p + z * z / (2 * n)
     half_width = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
@@ -128,9 +131,12 @@ def mean_and_standard_error(values):
 
     One value has no spread to measure: its standard error is NaN.
     """
-    values = np.asarray(values, dtype=np.float64)
-    if values.ndim != 1 or values.size == 0:
-        raise ValueError(f"values must be a non-empty list of numbers, got shape {values.shape}")
+    values = nn._check_real_array(values, "values")
+    if values.ndim != 1 or values.size == 0 or values.dtype.kind == "b":
+        raise ValueError(f"values must be a non-empty list of numbers, got {values!r}")
+    values = values.astype(np.float64)
+    if not np.isfinite(values).all() or np.abs(values).max() > 1e150:
+        raise ValueError("values must be finite numbers of a sensible size (below 1e150)")
     if values.size == 1:
         return float(values[0]), math.nan
     return float(values.mean()), float(values.std(ddof=1) / math.sqrt(values.size))
@@ -143,10 +149,10 @@ def mean_and_standard_error(values):
 
 def _check_labels(Y, name="Y"):
     """``Y`` as a ``(1, m)`` array of 0/1 labels (m >= 1), kept in its own dtype."""
-    shape = np.shape(Y) if isinstance(Y, (np.ndarray, list, tuple)) else None
-    if shape is None or len(shape) != 2 or shape[0] != 1 or shape[1] == 0:
-        raise ValueError(f"{name} should have shape (1, m) with m >= 1, got shape {shape}.")
-    return nn.check_Y(Y, name=name, dtype=np.asarray(Y).dtype)
+    Y = nn._check_real_array(Y, name)
+    if Y.ndim != 2 or Y.shape[0] != 1 or Y.shape[1] == 0:
+        raise ValueError(f"{name} should have shape (1, m) with m >= 1, got shape {Y.shape}.")
+    return nn.check_Y(Y, name=name, dtype=None)
 
 
 def _check_examples(X, Y):
@@ -259,32 +265,41 @@ def repeated_stratified_k_folds(Y, k=4, repeats=3, seed=0):
 PIPELINE_KEYS = ("hidden", "standardize", "augment", "shift_copies", "max_shift")
 
 
+# Set by the functions that train a configuration, not by the configuration itself.
+_SET_BY_CALLER = ("seed", "dtype", "X_dev", "Y_dev")
+
+
 def check_configuration(config):
     """Return a copy of ``config`` with ``hidden`` as a tuple, or raise naming the bad entry.
 
-    A configuration holds ``model()``'s keyword arguments plus ``hidden`` (hidden layer sizes),
-    ``standardize`` (None, ``"feature"`` or ``"channel"``), ``augment`` (a name, see
-    :mod:`augmentation`) and, for its ``"shifts"``, ``shift_copies`` and ``max_shift``. Its
-    values are checked in full when it is trained.
+    A configuration holds ``model()``'s keyword arguments (but ``seed``, ``dtype`` and the dev
+    set, which the caller gives) plus ``hidden`` (hidden layer sizes), ``standardize`` (None,
+    ``"feature"`` or ``"channel"``), ``augment`` (a name, see :mod:`augmentation`) and, for its
+    ``"shifts"``, ``shift_copies`` and ``max_shift``. ``model()`` checks the rest when it trains.
     """
     if not isinstance(config, dict):
         raise TypeError(f"config must be a dict of model() arguments, got {config!r}")
-    allowed = (*PIPELINE_KEYS, *nno.MODEL_OPTIONS)
+    allowed = (*PIPELINE_KEYS, *(key for key in nno.MODEL_OPTIONS if key not in _SET_BY_CALLER))
     unknown = [key for key in config if key not in allowed]
     if unknown:
         raise ValueError(f"config has unknown keys {unknown}; allowed are {allowed}")
     config = dict(config)
     hidden = config.get("hidden", ())
-    if isinstance(hidden, (str, bytes)) or not hasattr(hidden, "__len__"):
+    if not isinstance(hidden, (list, tuple)):
         raise TypeError(f"config['hidden'] must be a tuple of layer sizes, got {hidden!r}")
-    config["hidden"] = tuple(hidden)
-    if config.get("standardize") not in (None, "feature", "channel"):
+    config["hidden"] = tuple(
+        nn.check_number(n, f"config['hidden'][{i}]", 1, integer=True) for i, n in enumerate(hidden)
+    )
+    if config.get("standardize") is not None and config["standardize"] not in nno.PER:
         raise ValueError(
             f"config['standardize'] must be None, 'feature' or 'channel', "
             f"got {config['standardize']!r}"
         )
     if "augment" in config:
         augmentation.augmentation_steps(config["augment"])
+    for key in ("shift_copies", "max_shift"):
+        if key in config:
+            config[key] = nn.check_number(config[key], f"config['{key}']", 0, integer=True)
     return config
 
 
@@ -311,6 +326,11 @@ def train_configuration(X, Y, config, *, seed=0, augment=None, **kwargs):
     config = check_configuration(config)
     if augment is not None and "augment" in config:
         raise ValueError("give augment in config or as an argument, not both")
+    both = [key for key in kwargs if key in config]
+    if both:
+        raise ValueError(f"{both} given both in config and as arguments: give each once")
+    if augment is not None and not callable(augment):
+        augmentation.augmentation_steps(augment)
     hidden, per = config.pop("hidden"), config.pop("standardize", None)
     augment = config.pop("augment", augment)
     shifts = {key: config.pop(key) for key in ("shift_copies", "max_shift") if key in config}
@@ -335,9 +355,11 @@ def matched_refit(config, fold_size, full_size):
     """
     config = check_configuration(config)
     ratio = nn.check_number(full_size, "full_size", 1) / nn.check_number(fold_size, "fold_size", 1)
-    config["lambd"] = config.get("lambd", 0.0) * ratio
-    if config.get("mini_batch_size", 64) is not None:
-        config["num_epochs"] = max(1, round(config.get("num_epochs", 100) / ratio))
+    lambd = nn.check_lambd(config.get("lambd", 0.0))
+    epochs = nn.check_number(config.get("num_epochs", 100), "num_epochs", 1, integer=True)
+    config["lambd"] = lambd * ratio
+    if nno._check_mini_batch_size(config.get("mini_batch_size", 64)) is not None:
+        config["num_epochs"] = max(1, round(epochs / ratio))
     return config
 
 
@@ -357,6 +379,27 @@ def _summarise(fold_scores):
     return summary
 
 
+def check_splits(splits, m):
+    """``splits`` must be a non-empty list of ``(train_idx, dev_idx)`` pairs of integer index
+    arrays into ``range(m)``, each part non-empty and the two disjoint."""
+    if not isinstance(splits, (list, tuple)) or not splits:
+        raise TypeError("splits must be a non-empty list of (train_idx, dev_idx) pairs")
+    checked = []
+    for i, split in enumerate(splits):
+        if not (isinstance(split, (list, tuple)) and len(split) == 2):
+            raise TypeError(f"splits[{i}] must be a pair (train_idx, dev_idx)")
+        parts = [nn._check_real_array(part, f"splits[{i}]") for part in split]
+        for part in parts:
+            if part.ndim != 1 or part.size == 0 or part.dtype.kind not in "iu":
+                raise ValueError(f"splits[{i}] must hold two non-empty 1-D integer index arrays")
+            if part.min() < 0 or part.max() >= m:
+                raise ValueError(f"splits[{i}] has indices outside 0..{m - 1}")
+        if np.intersect1d(*parts).size:
+            raise ValueError(f"splits[{i}] trains on examples it is scored on")
+        checked.append(tuple(parts))
+    return checked
+
+
 def cross_validate(X, Y, config, splits, *, seed=0, augment=None, tta=None, dtype=None):
     """Score ``config`` on the held-out part of each split (see :func:`train_configuration`).
 
@@ -370,6 +413,10 @@ def cross_validate(X, Y, config, splits, *, seed=0, augment=None, tta=None, dtyp
         and ``rejected``: None, or why the configuration is unusable (``"diverged"``, or
         ``"predicts a single class"`` on some fold), in which case the metrics are NaN.
     """
+    X = nn.check_X(X)
+    Y = nn.check_Y(Y, m=X.shape[1], dtype=None)
+    splits = check_splits(splits, X.shape[1])
+    config = check_configuration(config)
     fold_scores = []
     for train_idx, dev_idx in splits:
         try:
@@ -397,7 +444,7 @@ def majority_baseline(Y, splits):
     """
     Y = _check_labels(Y).astype(np.float64)
     fold_scores = []
-    for train_idx, dev_idx in splits:
+    for train_idx, dev_idx in check_splits(splits, Y.shape[1]):
         share = float(np.mean(Y[:, train_idx]))
         fold_scores.append(
             scores_from_probabilities(Y[:, dev_idx], np.full((1, len(dev_idx)), share))
@@ -417,9 +464,21 @@ def _log_uniform(low, high):
 
 def learning_rate_for(ranges):
     """A learning-rate sampler whose log-uniform range depends on the optimiser already drawn:
-    ``ranges = {"adam": (low, high), ...}``."""
+    ``ranges = {"adam": (low, high), ...}`` with ``0 < low <= high``."""
+    if not isinstance(ranges, dict) or not ranges:
+        raise TypeError(f"ranges must be a dict {{optimizer: (low, high)}}, got {ranges!r}")
+    for name, bounds in ranges.items():
+        if not (isinstance(bounds, (list, tuple)) and len(bounds) == 2):
+            raise TypeError(f"ranges[{name!r}] must be a pair (low, high), got {bounds!r}")
+        low = nn.check_number(bounds[0], f"ranges[{name!r}][0]", 0.0, low_open=True)
+        nn.check_number(bounds[1], f"ranges[{name!r}][1]", low)
 
     def sample(rng, config):
+        if config.get("optimizer") not in ranges:
+            raise ValueError(
+                f"the learning-rate sampler has ranges for {tuple(ranges)}, but the drawn "
+                f"optimizer is {config.get('optimizer')!r} (draw 'optimizer' before it)"
+            )
         low, high = ranges[config["optimizer"]]
         return _log_uniform(low, high)(rng, config)
 
@@ -451,12 +510,14 @@ def sample_configuration(space, rng):
     """Draw one configuration (a dict of ``model()`` arguments plus ``hidden``) from ``space``."""
     if not isinstance(space, dict) or not space:
         raise TypeError(f"space must be a non-empty dict of choices, got {space!r}")
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     config = {}
     for name, choices in space.items():
         if callable(choices):
             config[name] = choices(rng, config)
             continue
-        if isinstance(choices, (str, bytes)) or not hasattr(choices, "__len__") or not len(choices):
+        if not isinstance(choices, (list, tuple, np.ndarray)) or not len(choices):
             raise ValueError(f"space[{name!r}] must be a non-empty list or a function")
         choice = choices[rng.integers(len(choices))]
         config[name] = choice.item() if isinstance(choice, np.generic) else choice
@@ -513,6 +574,10 @@ def random_search(
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {tuple(METRICS)}, got {metric!r}")
     n_trials = nn.check_number(n_trials, "n_trials", 1, integer=True)
+    refit, verbose = nno._check_flag("refit", refit), nno._check_flag("verbose", verbose)
+    if X_dev is None:
+        cv = nn.check_number(cv, "cv", 2, integer=True, note=" (folds)")
+        repeats = nn.check_number(repeats, "repeats", 1, integer=True)
     X = nn.check_X(X)
     Y = nn.check_Y(Y, m=X.shape[1])
     if augment is not None and not callable(augment):
@@ -550,6 +615,12 @@ def _run_trials(X, Y, splits, space, n_trials, options, verbose):
 def rank_trials(trials, metric):
     """The trials best first by their mean ``metric``, rejected ones last; raises RuntimeError
     when every trial was rejected."""
+    if metric not in METRICS:
+        raise ValueError(f"metric must be one of {tuple(METRICS)}, got {metric!r}")
+    if not isinstance(trials, list) or not trials:
+        raise ValueError("trials must be a non-empty list of trials (dicts)")
+    if not all(isinstance(t, dict) and metric in t and "rejected" in t for t in trials):
+        raise ValueError(f"every trial must be a dict with '{metric}' and 'rejected'")
     sign = -1.0 if METRICS[metric] else 1.0
     ranked = sorted(
         trials, key=lambda t: (t["rejected"] is not None, sign * np.nan_to_num(t[metric]))
@@ -584,6 +655,10 @@ def format_trials(trials, top=None, header=True):
 
     A column that no trial has (a setting the search space did not vary) is left out.
     """
+    if not isinstance(trials, list) or not all(isinstance(t, dict) for t in trials):
+        raise TypeError("trials must be a list of trial dicts, as random_search returns them")
+    if top is not None:
+        top = nn.check_number(top, "top", 0, integer=True)
     columns = [c for c in _TRIAL_COLUMNS if any(c[0] in t for t in trials)]
     lines = []
     if header:
@@ -592,10 +667,13 @@ def format_trials(trials, top=None, header=True):
         cells = []
         for key, _, width, fmt in columns:
             value = trial.get(key)
-            if key == "hidden" and value is not None:
+            if key == "hidden" and isinstance(value, (list, tuple)):
                 value = "-".join(map(str, value)) or "none"
             missing = value is None and key not in ("standardize", "mini_batch_size")
             is_nan = isinstance(value, float) and math.isnan(value)
-            cells.append(" " * width if missing or is_nan else fmt.format(value))
+            try:
+                cells.append(" " * width if missing or is_nan else fmt.format(value))
+            except (TypeError, ValueError):  # not the type of this column: show it as it is
+                cells.append(f"{value!s:>{width}}")
         lines.append("  ".join(cells))
     return "\n".join(lines)

@@ -36,6 +36,7 @@ import neural_network as nn
 
 OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
 DEFAULT_LEARNING_RATES = {"gd": 0.0075, "momentum": 0.0075, "rmsprop": 0.001, "adam": 0.001}
+MAX_EPOCHS = 10_000_000  # a sanity bound: more is a typing mistake, not a plan
 _FILE_FORMAT = "neural_network.parameters/1"
 
 
@@ -81,7 +82,7 @@ def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
         a list of ``(X_batch: (n_x, size), Y_batch: (1, size))`` pairs covering every example once.
     """
     X = nn.check_X(X)
-    Y = nn.check_Y(Y, m=X.shape[1], dtype=np.asarray(Y).dtype)
+    Y = nn.check_Y(Y, m=X.shape[1], dtype=None)
     mini_batch_size = nn.check_number(mini_batch_size, "mini_batch_size", 1, integer=True)
     batches = mini_batch_indices(X.shape[1], mini_batch_size, nn._as_generator(seed, "seed"))
     return [(X[:, idx], Y[:, idx]) for idx in batches]
@@ -99,6 +100,10 @@ def _check_state_dict(state, name, parameters, non_negative=False):
             f"{name} must be a dict of arrays keyed like the gradients ('dW1', 'db1', ...), "
             f"got {type(state).__name__}"
         )
+    expected = {f"d{key}" for key in nn.trainable_keys(parameters)}
+    extra = [key for key in state if key not in expected]
+    if extra:
+        raise ValueError(f"{name} has keys {extra} for no trainable parameter")
     for key in nn.trainable_keys(parameters):
         value = state.get(f"d{key}")
         if value is None:
@@ -247,7 +252,14 @@ def _update_copies(rule, parameters, grads, states, *hyperparameters):
     parameters = {**parameters, **{key: np.array(parameters[key]) for key in keys}}
     grads = {f"d{key}": np.array(grads[f"d{key}"], dtype=parameters[key].dtype) for key in keys}
     states = [{k: np.array(a) for k, a in state.items()} for state in states]
-    _step_all(rule, keys, parameters, grads, states, *hyperparameters)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below
+        _step_all(rule, keys, parameters, grads, states, *hyperparameters)
+    updated = [parameters[key] for key in keys] + [a for state in states for a in state.values()]
+    if not all(np.isfinite(a).all() for a in updated):
+        raise ValueError(
+            "the update overflowed: the gradients or the learning rate are too large for the "
+            "parameters' dtype"
+        )
     return parameters, states
 
 
@@ -409,12 +421,21 @@ def _decay_function(decay):
     """A function ``decay`` called the Coursera way, ``decay(alpha_0, epoch, decay_rate)``, or the
     older two-argument way, ``decay(alpha_0, epoch)``: which one its signature accepts."""
     try:
-        inspect.signature(decay).bind(1.0, 0, 1.0)
-    except TypeError:
-        return lambda learning_rate0, epoch, decay_rate: decay(learning_rate0, epoch)
+        signature = inspect.signature(decay)
     except ValueError:  # a built-in without a signature: assume the Coursera form
-        pass
-    return decay
+        return decay
+    for arguments in ((1.0, 0, 1.0), (1.0, 0)):
+        try:
+            signature.bind(*arguments)
+        except TypeError:
+            continue
+        if len(arguments) == 3:
+            return decay
+        return lambda learning_rate0, epoch, decay_rate: decay(learning_rate0, epoch)
+    raise TypeError(
+        f"decay must take (learning_rate0, epoch_num, decay_rate) or (learning_rate0, epoch), "
+        f"got a function with the signature {signature}"
+    )
 
 
 def _learning_rate_schedule(learning_rate, decay, decay_rate, decay_every):
@@ -430,9 +451,11 @@ def _learning_rate_schedule(learning_rate, decay, decay_rate, decay_every):
             raise ValueError("decay_every goes with a numeric decay; a function decay decides")
         function = _decay_function(decay)
         return lambda epoch: _checked_learning_rate(function(learning_rate, epoch, rate), epoch)
-    if decay_rate is not None and decay is not None:
+    if decay_rate is not None:
         raise ValueError("decay_rate goes with a function decay; a numeric decay is the rate")
     if decay is None:
+        if decay_every is not None:
+            raise ValueError("decay_every needs a decay rate: pass decay=r as well")
         return lambda epoch: learning_rate
     rate = nn.check_number(decay, "decay", 0.0, note=" (an inverse-time decay rate)")
     if decay_every is None:
@@ -540,20 +563,27 @@ def _check_optimizer(optimizer, learning_rate, beta, beta1, beta2, epsilon):
     return _check_positive("learning_rate", learning_rate)
 
 
+PER = ("feature", "channel")  # what a standardizer is fitted per
+
+
 def _check_standardizer(standardize, n_x):
     """None, ``"feature"``, ``"channel"`` or a fitted ``{"input_mean", "input_scale"}``."""
-    if standardize is None or standardize in ("feature", "channel"):
+    if standardize is None or (isinstance(standardize, str) and standardize in PER):
         return standardize
     if not isinstance(standardize, dict) or set(standardize) != set(nn.STANDARDIZER_KEYS):
         raise TypeError(
             "standardize must be None, 'feature', 'channel' or the dict of fit_standardizer, "
             f"got {standardize!r}"
         )
-    nn.check_parameters({"W1": np.zeros((1, n_x)), "b1": np.zeros((1, 1)), **standardize})
+    try:
+        nn.check_parameters({"W1": np.zeros((1, n_x)), "b1": np.zeros((1, 1)), **standardize})
+    except (TypeError, ValueError) as error:
+        message = str(error).replace("parameters[", "standardize[")
+        raise type(error)(f"standardize is not a valid fitted standardizer: {message}") from None
     return standardize
 
 
-def _prepare_inputs(X, Y, X_dev, Y_dev, n_x, dtype, standardize):
+def _prepare_inputs(X, Y, X_dev, Y_dev, layers_dims, dtype, standardize):
     """Check the data; return ``X, Y, dev, standardizer`` ready for training.
 
     ``X`` (and ``X_dev``) come back in ``dtype`` and in Fortran order, one contiguous column per
@@ -563,6 +593,7 @@ def _prepare_inputs(X, Y, X_dev, Y_dev, n_x, dtype, standardize):
     With a standardizer they come back standardised: it is applied once here, not every step.
     ``dev`` is None or ``(X_dev, Y_dev)``.
     """
+    n_x = layers_dims[0]
     X = nn.check_X(X, n_x=n_x)
     dtype = _check_dtype(dtype, X)
     Y = nn.check_Y(Y, m=X.shape[1], dtype=dtype)
@@ -667,12 +698,16 @@ def _check_finite(epoch_cost, parameters, epoch, learning_rate):
         )
 
 
-def _check_finite_parameters(parameters):
-    if not all(np.isfinite(value).all() for value in parameters.values()):
+def _trained_network(parameters, standardizer):
+    """What model() returns: arrays of their own (not views into the optimiser's packed buffer),
+    checked finite, with the standardizer the inputs were standardised with."""
+    trained = {key: np.array(value) for key, value in parameters.items()}
+    if not all(np.isfinite(value).all() for value in trained.values()):
         raise FloatingPointError(
             "the parameters became non-finite during training: the learning rate is probably "
             "too large; try a smaller one"
         )
+    return {**trained, **(standardizer or {})}
 
 
 def _new_history(has_dev):
@@ -752,7 +787,7 @@ class _Reporter:
 
 def _check_reporting(num_epochs, early_stopping, dev, print_cost, print_every, progress):
     """Validate the loop's settings; return the :class:`_Reporter` for them."""
-    num_epochs = _check_positive("num_epochs", num_epochs, integer=True)
+    num_epochs = nn.check_number(num_epochs, "num_epochs", 1, MAX_EPOCHS, integer=True)
     if early_stopping is not None:
         _check_positive("early_stopping", early_stopping, integer=True)
         if dev is None:
@@ -802,42 +837,37 @@ def model(X, Y, layers_dims, *, optimizer="adam", learning_rate=None, num_epochs
 
     Args:
         X: ``(n_x, m)`` training inputs; Y: ``(1, m)`` 0/1 labels; layers_dims: ``[n_x, ..., 1]``.
-        optimizer: ``"gd"``, ``"momentum"``, ``"rmsprop"`` or ``"adam"``, with ``beta``
-            (momentum), ``beta1``, ``beta2``, ``epsilon`` (Adam; RMSprop uses beta2, epsilon).
-        learning_rate: ``alpha_0``; None takes ``DEFAULT_LEARNING_RATES[optimizer]``.
+        optimizer: ``"gd"``, ``"momentum"`` (``beta``), ``"rmsprop"`` (``beta2``, ``epsilon``)
+            or ``"adam"`` (``beta1``, ``beta2``, ``epsilon``); learning_rate: ``alpha_0``, None
+            for ``DEFAULT_LEARNING_RATES[optimizer]``.
         num_epochs, mini_batch_size: passes over the data, and examples per update (None: all).
-        lambd: L2 strength of the cost ``J`` on the whole set; a mini-batch of ``m_b`` examples
-            uses ``lambd * m_b / m``, so that its gradient estimates the gradient of ``J``.
-        keep_prob: dropout keep probability of the hidden units (1: no dropout).
+        lambd: L2 strength of the cost ``J`` on the whole set (a mini-batch of ``m_b`` examples
+            uses ``lambd * m_b / m``); keep_prob: dropout's keep probability (1: none).
         batch_norm: batch-normalise the hidden layers (``bn_momentum``, ``bn_epsilon``).
-        decay: None; a rate ``r`` for ``alpha_0 / (1 + r * epoch)`` (with ``decay_every=k``,
-            ``r * floor(epoch / k)``); or a function called the Coursera way, ``decay(alpha_0,
-            epoch, decay_rate)`` (such as ``update_lr``; ``decay_rate`` defaults to 1).
-        X_dev, Y_dev: a dev set, scored after every epoch; early_stopping: then stop after this
+        decay: None; a rate ``r``: ``alpha_0 / (1 + r * epoch)`` (``decay_every=k``: ``r *
+            floor(epoch / k)``); or a function called the Coursera way, ``decay(alpha_0, epoch,
+            decay_rate)``, such as ``update_lr`` (``decay_rate`` defaults to 1).
+        X_dev, Y_dev: a dev set scored after every epoch; early_stopping: then stop after this
             many epochs without a lower dev cost and return the best epoch's parameters.
-        standardize: None, ``"feature"`` or ``"channel"`` (fit ``nn.fit_standardizer`` on
-            ``X``), or a fitted standardizer: the returned network then holds it and takes raw X.
+        standardize: None, ``"feature"`` or ``"channel"`` (fit ``nn.fit_standardizer`` on ``X``),
+            or a fitted standardizer: the returned network holds it and takes raw inputs.
         seed: an int or Generator: the same seed gives a bit-for-bit identical run.
         print_cost: print the cost every ``print_every`` epochs (default: about 10 lines);
-            progress: a tqdm progress bar (default: when ``print_cost``).
-        dtype: float64 or float32 (None: ``X``'s, float64 for integers), kept end to end.
+            progress: a tqdm bar (default: when ``print_cost``); dtype: float64 or float32
+            (None: ``X``'s, float64 for integers), kept end to end.
 
     Returns:
         ``(parameters, history)``: the trained network (running statistics included), and
-        per-epoch lists of floats: ``"cost"`` (training cost with its L2 term and dropout, the
-        batch costs' mean weighted by size), ``"learning_rate"``, and with a dev set
+        per-epoch lists of floats: ``"cost"`` (the training cost with its L2 term and dropout,
+        the batch costs' mean weighted by size), ``"learning_rate"``, and with a dev set
         ``"dev_cost"`` (no L2, no dropout) and ``"dev_accuracy"``. No timings: time the call.
-
-    Raises:
-        FloatingPointError: the cost became NaN or infinite (the learning rate is too large).
+        Raises FloatingPointError when the cost becomes NaN or infinite (alpha too large).
     """
     layers_dims = nn.check_layers_dims(layers_dims)
     learning_rate = _check_optimizer(optimizer, learning_rate, beta, beta1, beta2, epsilon)
     schedule = _learning_rate_schedule(learning_rate, decay, decay_rate, decay_every)
     step = _check_step_options(lambd, keep_prob, batch_norm, bn_momentum, bn_epsilon)
-    X, Y, dev, standardizer = _prepare_inputs(
-        X, Y, X_dev, Y_dev, layers_dims[0], dtype, standardize
-    )
+    X, Y, dev, standardizer = _prepare_inputs(X, Y, X_dev, Y_dev, layers_dims, dtype, standardize)
     batch_size = _check_batch_size(mini_batch_size, X.shape[1], batch_norm)
     report = _check_reporting(num_epochs, early_stopping, dev, print_cost, print_every, progress)
 
@@ -856,10 +886,7 @@ def model(X, Y, layers_dims, *, optimizer="adam", learning_rate=None, num_epochs
             if stopping.should_stop(history, parameters):
                 report.early_stop(epoch, stopping.best_cost)
                 break
-    # Arrays of their own for the caller, not views into the optimiser's packed buffer.
-    trained = {key: np.array(value) for key, value in stopping.parameters(parameters).items()}
-    _check_finite_parameters(trained)
-    return {**trained, **(standardizer or {})}, history
+    return _trained_network(stopping.parameters(parameters), standardizer), history
 
 
 # The keyword arguments of model(): what a configuration of model_selection may set.
@@ -873,13 +900,16 @@ MODEL_OPTIONS = tuple(
 # --------------------------------------------------------------------------------------------
 
 
-def _check_path(path):
+def _check_path(path, name="path"):
+    """``path`` as a Path (``~`` expanded), or a TypeError/ValueError/FileNotFoundError."""
     if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or a path, got {type(path).__name__}")
+        raise TypeError(f"{name} must be a str or a path, got {type(path).__name__}")
+    if "\0" in os.fspath(path):
+        raise ValueError(f"{name} must not contain a NUL character, got {path!r}")
     try:
         return Path(path).expanduser()
     except RuntimeError as error:  # "~nobody/..." for a user that does not exist
-        raise FileNotFoundError(f"cannot expand the path '{path}': {error}") from None
+        raise FileNotFoundError(f"cannot expand the {name} '{path}': {error}") from None
 
 
 def save_parameters(path, parameters, **metadata):
@@ -899,22 +929,42 @@ def save_parameters(path, parameters, **metadata):
         metadata_json = json.dumps(metadata, allow_nan=False)
     except (TypeError, ValueError) as error:
         raise TypeError(f"metadata must be JSON-serialisable (no NaN, no sets): {error}") from None
-    if path.is_dir():
-        raise ValueError(f"path '{path}' is a directory; give a file name such as model.npz")
+    if path.exists() and not path.is_file():
+        raise ValueError(f"path '{path}' exists and is not a regular file (a directory?)")
     if not path.parent.is_dir():
         raise FileNotFoundError(f"cannot save to '{path}': the directory does not exist")
     arrays = {f"param:{key}": value for key, value in parameters.items()}
-    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as f:
-        np.savez(
-            f, __format__=np.array(_FILE_FORMAT), __metadata__=np.array(metadata_json), **arrays
-        )
-    os.replace(f.name, path)
+    temporary = None
+    try:
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as f:
+            temporary = Path(f.name)
+            np.savez(f, __format__=np.array(_FILE_FORMAT), __metadata__=np.array(metadata_json),
+                     **arrays)  # fmt: skip
+        os.replace(temporary, path)
+    except OSError as error:  # a name too long, a full disk, no permission
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise ValueError(f"cannot save to '{path}': {error}") from None
     return path
 
 
 # What a damaged or foreign file can raise while NumPy reads it.
-_UNREADABLE = (OSError, ValueError, EOFError, KeyError, NotImplementedError, zipfile.BadZipFile,
-               zlib.error, UnicodeDecodeError, json.JSONDecodeError)  # fmt: skip
+_UNREADABLE = (OSError, ValueError, EOFError, KeyError, NotImplementedError, RuntimeError,
+               zipfile.BadZipFile, zlib.error, UnicodeDecodeError)  # fmt: skip
+
+
+def _read_archive(path):
+    """The arrays of the ``.npz`` file at ``path``, or ValueError saying why they cannot be."""
+    with open(path, "rb") as f:  # our own handle, closed even when NumPy gives up half-way
+        data = np.load(f, allow_pickle=False)
+        if not isinstance(data, np.lib.npyio.NpzFile):
+            raise ValueError("it holds a single array, not a .npz archive")
+        with data:
+            return {key: data[key] for key in data.files}
+
+
+def _no_constants(name):
+    raise ValueError(f"the metadata holds {name}, which save_parameters never writes")
 
 
 def load_parameters(path):
@@ -932,15 +982,13 @@ def load_parameters(path):
         raise FileNotFoundError(f"no saved parameters at '{path}' (save them with save_parameters)")
     foreign = f"'{path}' is not a readable parameters file written by save_parameters"
     try:
-        data = np.load(path, allow_pickle=False)
-        if not isinstance(data, np.lib.npyio.NpzFile):
-            raise ValueError("it holds a single array, not a .npz archive")
-        with data:
-            contents = {key: data[key] for key in data.files}
+        contents = _read_archive(path)
         fmt, metadata = contents.get("__format__"), contents.get("__metadata__")
         if fmt is None or str(fmt) != _FILE_FORMAT or metadata is None:
             raise ValueError(f"no '__format__' = '{_FILE_FORMAT}' entry")
-        metadata = json.loads(str(metadata))
+        metadata = json.loads(str(metadata), parse_constant=_no_constants)
+        if not isinstance(metadata, dict):
+            raise ValueError("its metadata is not a JSON object")
     except _UNREADABLE as error:
         raise ValueError(f"{foreign}: {error}") from None
     parameters = {key[6:]: value for key, value in contents.items() if key.startswith("param:")}

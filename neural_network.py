@@ -34,6 +34,7 @@ BATCHNORM_KEYS = ("gamma", "beta", *RUNNING)  # what a batch-norm layer has inst
 BN_MOMENTUM = 0.9
 BN_EPSILON = 1e-5
 STANDARDIZER_KEYS = ("input_mean", "input_scale")  # optional: see fit_standardizer
+MIN_KEEP_PROB = 1e-6
 
 _KEY = re.compile(r"^(W|b|gamma|beta|running_mean|running_var)([1-9][0-9]*)$")
 
@@ -72,10 +73,13 @@ def check_number(
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, kinds):
         kind = "an integer" if integer else "a real number"
         raise TypeError(f"{name} must be {kind}, got {value!r} ({type(value).__name__})")
-    number = int(value) if integer else float(value)
+    try:
+        number = int(value) if integer else float(value)
+    except OverflowError:  # an int of hundreds of digits has no float
+        number = math.inf
     too_low = low is not None and (number < low or (low_open and number == low))
     too_high = high is not None and (number > high or (high_open and number == high))
-    if too_low or too_high or not math.isfinite(number):
+    if too_low or too_high or (not integer and not math.isfinite(number)):
         expected = _expected_range(low, high, low_open, high_open, integer)
         raise ValueError(f"{name} must be {expected}{note}, got {value!r}")
     return number
@@ -135,8 +139,11 @@ def check_X(X, n_x=None, name="X"):
             f"{name} has {X.shape[0]} rows but the network expects n_x = {n_x} input features "
             f"(layers_dims[0], the number of columns of W1); {name} must have shape (n_x, m)"
         )
-    if X.shape[1] < 1:
-        raise ValueError(f"{name} must contain at least one example (column), got shape {X.shape}")
+    if X.shape[1] < 1 or X.shape[0] < 1:
+        raise ValueError(
+            f"{name} must contain at least one example (column) of at least one feature, "
+            f"got shape {X.shape}"
+        )
     if X.dtype.kind != "f":
         X = X.astype(np.float64)
     if not np.isfinite(X).all():
@@ -145,8 +152,9 @@ def check_X(X, n_x=None, name="X"):
 
 
 def check_Y(Y, m=None, name="Y", dtype=np.float64):
-    """Return ``Y`` as a ``(1, m)`` array of 0/1 values in ``dtype``, or raise."""
+    """Return ``Y`` as a ``(1, m)`` array of 0/1 values in ``dtype`` (None: its own), or raise."""
     Y = _check_real_array(Y, name)
+    dtype = Y.dtype if dtype is None else dtype
     if Y.ndim != 2 or Y.shape[0] != 1:
         raise ValueError(f"{name} must have shape (1, m) with one label per column, got {Y.shape}")
     if m is not None and Y.shape[1] != m:
@@ -175,7 +183,13 @@ def check_probabilities(AL, name="AL"):
 def check_keep_prob(keep_prob):
     """Validate the dropout keep probability, ``0 < keep_prob <= 1``."""
     note = " (1 means no dropout)"
-    return check_number(keep_prob, "keep_prob", 0.0, 1.0, low_open=True, note=note)
+    keep_prob = check_number(keep_prob, "keep_prob", 0.0, 1.0, low_open=True, note=note)
+    if keep_prob < MIN_KEEP_PROB:  # the survivors are scaled by 1 / keep_prob
+        raise ValueError(
+            f"keep_prob must be in (0, 1] and at least {MIN_KEEP_PROB:g}, so that 1 / keep_prob "
+            f"stays a sensible factor, got {keep_prob!r}"
+        )
+    return keep_prob
 
 
 def check_lambd(lambd):
@@ -185,11 +199,18 @@ def check_lambd(lambd):
 
 def network_depth(parameters):
     """The number of layers ``L``: the largest layer index among the keys of ``parameters``."""
-    return max(int(match.group(2)) for key in parameters if (match := _KEY.match(str(key))))
+    if not isinstance(parameters, dict):
+        raise TypeError(f"parameters must be a dict of arrays, got {type(parameters).__name__}")
+    layers = [int(match.group(2)) for key in parameters if (match := _KEY.match(str(key)))]
+    if not layers:
+        raise ValueError("parameters has no layer keys such as 'W1', 'b1'")
+    return max(layers)
 
 
 def uses_batchnorm(parameters, layer):
     """True when ``layer`` is batch-normalised: it has ``gamma{layer}`` instead of ``b{layer}``."""
+    if not isinstance(parameters, dict):
+        raise TypeError(f"parameters must be a dict of arrays, got {type(parameters).__name__}")
     return f"gamma{layer}" in parameters
 
 
@@ -219,8 +240,11 @@ def check_parameter_arrays(parameters):
         if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
             kind = type(value).__name__ if not isinstance(value, np.ndarray) else value.dtype
             raise TypeError(f"parameters['{key}'] must be a NumPy array of floats, got {kind}")
-        if key.startswith("W") and value.ndim != 2:
-            raise ValueError(f"parameters['{key}'] must be 2-D (n_l, n_l-1), got {value.shape}")
+        if key.startswith("W") and (value.ndim != 2 or value.size == 0):
+            raise ValueError(
+                f"parameters['{key}'] must be 2-D (n_l, n_l-1) with n_l, n_l-1 >= 1, "
+                f"got {value.shape}"
+            )
         if not np.isfinite(value).all():
             raise ValueError(f"parameters['{key}'] contains NaN or infinite values")
         if key.startswith("running_var") and (value < 0).any():
@@ -295,33 +319,59 @@ def _check_standardizer_keys(parameters, n_x):
         raise ValueError("parameters['input_scale'] must be > 0 everywhere")
 
 
+def _check_layer_cache(cache, layer, L, m):
+    """One entry of ``caches["layers"]``: the arrays a layer's backward step reads."""
+    needed = ("linear",) if layer == L else ("linear", "batchnorm", "relu", "dropout")
+    where = f"caches['layers'][{layer - 1}]"
+    linear = cache.get("linear") if isinstance(cache, dict) else None
+    if linear is None or any(key not in cache for key in needed) or not (
+        isinstance(linear, tuple) and len(linear) == 3 and isinstance(linear[0], np.ndarray)
+        and linear[0].ndim == 2 and isinstance(linear[1], np.ndarray)
+    ):  # fmt: skip
+        raise ValueError(
+            f"{where} is not a layer cache of forward_propagation (expected a dict with keys "
+            f"{needed})"
+        )
+    if linear[0].shape[1] != m:
+        raise ValueError(
+            f"caches come from a forward pass on {linear[0].shape[1]} examples but AL has "
+            f"m = {m}: pass the AL and caches of the same forward_propagation call"
+        )
+    if layer < L:
+        shape = (linear[1].shape[0], m)
+        relu, mask, bn = cache["relu"], cache["dropout"], cache["batchnorm"]
+        if not (isinstance(relu, np.ndarray) and relu.shape == shape):
+            raise ValueError(f"{where}['relu'] must be the {shape} array of the forward pass")
+        if mask is not None and not (isinstance(mask, np.ndarray) and mask.shape == shape):
+            raise ValueError(f"{where}['dropout'] must be None or a {shape} mask")
+        if bn is not None and not (isinstance(bn, tuple) and len(bn) == 3):
+            raise ValueError(f"{where}['batchnorm'] must be None or the forward pass's cache")
+
+
 def check_caches(caches, m, keep_prob):
-    """Check that ``caches`` is the dict of a :func:`forward_propagation` call on ``m`` examples
-    with this ``keep_prob`` (1.0 when it ran with ``training=False``)."""
+    """Check that ``caches`` is the dict of a training-mode :func:`forward_propagation` call on
+    ``m`` examples with this ``keep_prob``.
+
+    Inference-mode caches (``training=False``) are accepted for networks without batch norm,
+    whose backward pass is the same in both modes; batch norm's backward pass needs the batch
+    statistics of training mode.
+    """
     if not (isinstance(caches, dict) and isinstance(caches.get("layers"), list)):
         raise TypeError("caches must be the dict returned by forward_propagation")
     if not caches["layers"] or "keep_prob" not in caches:
         raise ValueError(
             "caches must be the dict returned by forward_propagation (it has no layers)"
         )
+    keep_prob = check_keep_prob(keep_prob)
     L = len(caches["layers"])
     for layer, cache in enumerate(caches["layers"], start=1):
-        needed = ("linear",) if layer == L else ("linear", "batchnorm", "relu", "dropout")
-        linear = cache.get("linear") if isinstance(cache, dict) else None
-        if (
-            linear is None
-            or any(key not in cache for key in needed)
-            or not (isinstance(linear, tuple) and len(linear) == 3 and np.ndim(linear[0]) == 2)
-        ):
-            raise ValueError(
-                f"caches['layers'][{layer - 1}] is not a layer cache of forward_propagation "
-                f"(expected a dict with keys {needed})"
-            )
-        if linear[0].shape[1] != m:
-            raise ValueError(
-                f"caches come from a forward pass on {linear[0].shape[1]} examples but AL has "
-                f"m = {m}: pass the AL and caches of the same forward_propagation call"
-            )
+        _check_layer_cache(cache, layer, L, m)
+    batch_norm = any(cache.get("batchnorm") is not None for cache in caches["layers"][:-1])
+    if batch_norm and not caches.get("training", True):
+        raise ValueError(
+            "caches come from an inference-mode pass (training=False): batch norm's backward "
+            "pass needs the batch statistics of a training-mode forward pass"
+        )
     if keep_prob != caches["keep_prob"]:
         raise ValueError(
             f"keep_prob={keep_prob} differs from the forward pass's {caches['keep_prob']} "
@@ -364,9 +414,13 @@ def initialize_parameters_he(layers_dims, seed=0, batch_norm=False, dtype=np.flo
         parameters: ``W{l}: (n_l, n_{l-1})`` and ``b{l}: (n_l, 1)`` or the batch-norm keys.
     """
     layers_dims = check_layers_dims(layers_dims)
-    dtype = np.dtype(dtype)
-    if not np.issubdtype(dtype, np.floating):
-        raise TypeError(f"dtype must be a floating dtype such as np.float64, got {dtype}")
+    batch_norm = _check_flag(batch_norm, "batch_norm")
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        dtype = None
+    if dtype not in (np.float32, np.float64):
+        raise TypeError(f"dtype must be np.float32 or np.float64, got {dtype!r}")
     rng = _as_generator(seed)
     L = len(layers_dims) - 1
     parameters = {}
@@ -573,6 +627,12 @@ def fit_standardizer(X, per="feature", channels=3):
     X = check_X(X)
     if per not in ("feature", "channel"):
         raise ValueError(f"per must be 'feature' or 'channel', got {per!r}")
+    with np.errstate(over="ignore", invalid="ignore"):  # checked below
+        return _fitted_standardizer(X, per, channels)
+
+
+def _fitted_standardizer(X, per, channels):
+    """The statistics of :func:`fit_standardizer` (its arguments checked)."""
     n_x = X.shape[0]
     if per == "feature":
         mean, std = X.mean(axis=1, keepdims=True), X.std(axis=1, keepdims=True)
@@ -583,6 +643,8 @@ def fit_standardizer(X, per="feature", channels=3):
         by_channel = X.reshape(n_x // channels, channels, X.shape[1])
         mean = np.tile(by_channel.mean(axis=(0, 2)), n_x // channels)[:, None]
         std = np.tile(by_channel.std(axis=(0, 2)), n_x // channels)[:, None]
+    if not (np.isfinite(mean).all() and np.isfinite(std).all()):
+        raise ValueError("X's values are too large to standardise: their variance overflows")
     scale = np.where(std > 0, std, 1.0).astype(X.dtype)
     return {"input_mean": mean.astype(X.dtype), "input_scale": scale}
 
@@ -591,11 +653,24 @@ def standardize(X, stats):
     """``(X - input_mean) / input_scale``: the inputs as the standardised network sees them.
 
     Args:
-        X: ``(n_x, m)``; stats: from :func:`fit_standardizer` (or a ``parameters`` dict that holds
-            one; without one, ``X`` is returned as it is).
+        X: ``(n_x, m)``; stats: from :func:`fit_standardizer`, or a ``parameters`` dict that
+            holds one (without one, or with None, ``X`` is returned as it is).
     """
-    if not stats or "input_mean" not in stats:
+    if stats is None:
         return X
+    if not isinstance(stats, dict):
+        raise TypeError(f"stats must be the dict of fit_standardizer, got {type(stats).__name__}")
+    present = [key for key in STANDARDIZER_KEYS if key in stats]
+    if not present:
+        return X
+    if len(present) < 2 or any(
+        not isinstance(stats[key], np.ndarray) or stats[key].shape != (np.shape(X)[0], 1)
+        for key in STANDARDIZER_KEYS
+    ):
+        raise ValueError(
+            "stats must hold input_mean and input_scale, arrays of shape (n_x, 1) for the "
+            f"{np.shape(X)[0]} rows of X (fit them with fit_standardizer)"
+        )
     return (X - stats["input_mean"]) / stats["input_scale"]
 
 
@@ -650,21 +725,21 @@ def forward_propagation(
         training: True for a training step (batch statistics, dropout); False for inference
             (running statistics, no dropout).
         rng: ``numpy.random.Generator`` or seed for the dropout masks; None draws fresh entropy.
-        bn_momentum: weight of the old running statistics in their update.
-        bn_epsilon: added to the variance before the square root.
-        check_input: validate ``X``, ``parameters``, ``keep_prob`` and ``rng`` (model() does it
-            once up front and then skips it).
+        bn_momentum, bn_epsilon: the running statistics' momentum; the variance's epsilon.
+        check_input: validate the arguments (model() does it once, then skips it).
 
     Returns:
         AL: ``(1, m)`` output probabilities ``sigma(Z_L)``.
         caches: a dict with ``"layers"``, one cache per layer for :func:`backward_propagation`,
-            ``"keep_prob"``, and ``"running_stats"``: the **updated running statistics**
-            ``{"running_mean1": ..., "running_var1": ...}`` of every batch-norm layer (empty in
-            inference mode). ``parameters`` itself is never modified: the new statistics come
-            back only here, and ``{**parameters, **caches["running_stats"]}`` applies them.
+            ``"keep_prob"``, ``"training"``, and ``"running_stats"``: the **updated running
+            statistics** ``{"running_mean1": ..., "running_var1": ...}`` of every batch-norm
+            layer (empty in inference mode). ``parameters`` itself is never modified: the new
+            statistics come back only here, and ``{**parameters, **caches["running_stats"]}``
+            applies them.
     """
     if check_input:
         X, keep_prob = _check_forward_inputs(X, parameters, keep_prob, training)
+        rng = _as_generator(rng)
         bn_momentum = check_number(bn_momentum, "bn_momentum", 0.0, 1.0, high_open=True)
         bn_epsilon = check_number(bn_epsilon, "bn_epsilon", 0.0, low_open=True)
     if training and keep_prob < 1.0:
@@ -685,12 +760,20 @@ def forward_propagation(
         "layers": layer_caches,
         "keep_prob": keep_prob if training else 1.0,
         "running_stats": running_stats,
+        "training": training,
     }
     return sigmoid(ZL), caches
 
 
+def _check_flag(value, name):
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
 def _check_forward_inputs(X, parameters, keep_prob, training):
     """Validate the inputs of a forward pass; return ``X`` (floating) and ``keep_prob``."""
+    training = _check_flag(training, "training")
     dims = check_parameters(parameters)
     X = check_X(X, n_x=dims[0])
     keep_prob = check_keep_prob(keep_prob)
@@ -739,8 +822,12 @@ def compute_cost(AL, Y, parameters=None, lambd=0.0, *, check_input=True):
         return float(cross_entropy)
     L = network_depth(parameters)
     weights = (parameters[f"W{layer}"] for layer in range(1, L + 1))
-    squared_norms = sum(float(np.vdot(W, W)) for W in weights)
-    return float(cross_entropy) + lambd / (2.0 * m) * squared_norms
+    with np.errstate(over="ignore"):  # checked below
+        squared_norms = sum(float(np.vdot(W, W)) for W in weights)
+    cost = float(cross_entropy) + lambd / (2.0 * m) * squared_norms
+    if check_input and not math.isfinite(cost):
+        raise ValueError("the L2 term of the cost overflows: the weights are too large")
+    return cost
 
 
 def backward_propagation(AL, Y, caches, lambd=0.0, keep_prob=1.0, *, check_input=True):
@@ -810,11 +897,14 @@ def predict_proba(X, parameters, *, tta=None, check_input=True):
     views = [] if tta is None else list(tta) if isinstance(tta, (list, tuple)) else [tta]
     if not all(callable(view) for view in views):
         raise TypeError(f"tta must be a function X -> X or a list of them, got {tta!r}")
-    AL, _ = forward_propagation(X, parameters, training=False, check_input=check_input)
-    for view in views:
-        AL = (
-            AL
-            + forward_propagation(view(X), parameters, training=False, check_input=check_input)[0]
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow shows as NaN: see below
+        AL, _ = forward_propagation(X, parameters, training=False, check_input=check_input)
+        for view in views:
+            AL = AL + predict_proba(view(X), parameters, check_input=check_input)
+    if check_input and np.isnan(AL).any():
+        raise ValueError(
+            "the network's output is NaN: its forward pass overflowed (the weights, or X, are "
+            "too large)"
         )
     return AL / (1 + len(views)) if views else AL
 
@@ -925,10 +1015,9 @@ def gradient_check(
             so use a larger step there, such as 3e-3, and expect errors of about 1e-4.
         max_entries: check at most this many random entries of each array (None: all), which
             makes a check of ``W1`` of the cat network (245,760 entries) affordable.
-        return_gradients: also return the two gradient vectors.
+        return_gradients: return ``(error, g, g_num)``, the two gradient vectors too.
 
-    Returns:
-        relative error (float), or ``(error, g, g_num)`` with ``return_gradients``.
+    Returns: the relative error, a float.
     """
     X, keep_prob = _check_forward_inputs(X, parameters, keep_prob, training=True)
     Y = check_Y(Y, m=X.shape[1], dtype=X.dtype)
@@ -944,14 +1033,27 @@ def gradient_check(
         return compute_cost(AL, Y, params, lambd, check_input=False)
 
     options = {"bn_epsilon": bn_epsilon, "check_input": False}
-    AL, caches = forward_propagation(X, parameters, keep_prob, rng=seed, **options)
-    grads = backward_propagation(AL, Y, caches, lambd, keep_prob, check_input=False)
+    with np.errstate(over="ignore", invalid="ignore"):  # checked below
+        AL, caches = forward_propagation(X, parameters, keep_prob, rng=seed, **options)
+        grads = backward_propagation(AL, Y, caches, lambd, keep_prob, check_input=False)
 
     analytic, numeric = [], []
-    for key, entries in _entries_to_check(parameters, max_entries, seed).items():
-        numeric += _central_differences(cost, parameters, key, entries, epsilon)
-        analytic.append(grads[f"d{key}"].reshape(-1)[entries])
+    with np.errstate(over="ignore", invalid="ignore"):  # checked below
+        for key, entries in _entries_to_check(parameters, max_entries, seed).items():
+            numeric += _central_differences(cost, parameters, key, entries, epsilon)
+            analytic.append(grads[f"d{key}"].reshape(-1)[entries])
     g, g_num = np.concatenate(analytic).astype(np.float64), np.array(numeric)
-    denominator = np.linalg.norm(g) + np.linalg.norm(g_num)
-    error = float(np.linalg.norm(g - g_num) / denominator) if denominator > 0 else 0.0
+    error = _relative_error(g, g_num)
     return (error, g, g_num) if return_gradients else error
+
+
+def _relative_error(g, g_num):
+    """``||g - g_num|| / (||g|| + ||g_num||)``, computed on the vectors divided by their largest
+    entry, so that huge gradients do not overflow the squares of the norms."""
+    if not (np.isfinite(g).all() and np.isfinite(g_num).all()):
+        raise ValueError("the gradients overflow at these parameters and X: check smaller values")
+    scale = max(np.abs(g).max(initial=0.0), np.abs(g_num).max(initial=0.0))
+    if scale == 0:
+        return 0.0
+    g, g_num = g / scale, g_num / scale
+    return float(np.linalg.norm(g - g_num) / (np.linalg.norm(g) + np.linalg.norm(g_num)))

@@ -17,16 +17,31 @@ OPTIMIZER_COLORS = {"gd": "C0", "momentum": "C1", "rmsprop": "C2", "adam": "C3"}
 
 
 def _axes(ax, figsize=(7, 4)):
-    if ax is not None:
-        return ax
+    import matplotlib.axes
     import matplotlib.pyplot as plt
 
-    return plt.subplots(figsize=figsize)[1]
+    if ax is None:
+        return plt.subplots(figsize=figsize)[1]
+    if not isinstance(ax, matplotlib.axes.Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
+    return ax
 
 
 def _check_history(history, name="history"):
-    if not isinstance(history, dict) or not history.get("cost"):
+    """A history of ``model()``: lists of real numbers, one per epoch, of the same length."""
+    if not isinstance(history, dict) or not isinstance(history.get("cost"), list):
         raise TypeError(f"{name} must be the history dict model() returns (with a 'cost' list)")
+    if ("dev_cost" in history) != ("dev_accuracy" in history):
+        raise ValueError(f"{name} must have both 'dev_cost' and 'dev_accuracy', or neither")
+    for key, values in history.items():
+        if (
+            not isinstance(values, list)
+            or len(values) != len(history["cost"])
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+        ):
+            raise ValueError(f"{name}[{key!r}] must be a list of numbers, one per epoch")
+    if not history["cost"]:
+        raise ValueError(f"{name} has no epochs")
     return history
 
 
@@ -55,24 +70,27 @@ def plot_costs(histories, labels=None, *, key="cost", colors=None, log=False, ax
         ax.plot(np.arange(1, len(history[key]) + 1), history[key], label=label, color=color)
     ax.set(xlabel="epoch", ylabel=ylabel or key.replace("_", " "), title=title)
     if log:
+        if min(min(h[key]) for h in histories) <= 0:
+            raise ValueError(f"log=True needs positive values of {key!r}")
         ax.set_yscale("log")
     if any(labels):
         ax.legend(fontsize=8)
     return ax
 
 
-def plot_history(history, *, ax=None, title=None, dev_name="dev"):
+def plot_history(history, *, ax=None, title=None, dev_name="dev", cost_label="training cost"):
     """The training cost and, with a dev set, the dev cost and (right axis) the dev accuracy.
 
-    The training cost includes the L2 penalty and is measured with dropout on; the dev cost is
-    the plain cross-entropy of the network as it predicts. So a gap between them is partly the
+    The training cost is what ``model()`` minimised: with L2 it includes the penalty, and with
+    dropout it is measured on thinned networks (say so in ``cost_label``); the dev cost is the
+    plain cross-entropy of the network as it predicts. So a gap between them is partly the
     penalty and the noise, not only overfitting. ``dev_name`` labels the held-out set (e.g.
     ``"validation"``). Returns the left axes.
     """
     _check_history(history)
     ax = _axes(ax)
     epochs = np.arange(1, len(history["cost"]) + 1)
-    lines = ax.plot(epochs, history["cost"], color="C0", label="training cost (with L2, dropout)")
+    lines = ax.plot(epochs, history["cost"], color="C0", label=cost_label)
     if "dev_cost" in history:
         lines += ax.plot(epochs, history["dev_cost"], color="C1",
                          label=f"{dev_name} cost (cross-entropy)")  # fmt: skip
@@ -90,11 +108,20 @@ def plot_search(trials, metric="balanced_accuracy", *, baselines=None, chosen=No
     """Every trial's cross-validated ``metric`` with an error bar of one standard error.
 
     Trials are drawn in the order they were run; rejected ones (NaN score) are marked with an
-    ``x`` at the bottom. ``baselines`` (``{name: score}``, e.g. ``{"majority class": 0.5}``)
+    ``x`` on the bottom edge. ``baselines`` (``{name: score}``, e.g. ``{"majority class": 0.5}``)
     are horizontal lines; ``chosen`` is the trial number to ring.
     """
     if not isinstance(trials, list) or not trials:
         raise TypeError("trials must be the non-empty list of random_search()['trials']")
+    if not all(isinstance(t, dict) and "trial" in t and metric in t for t in trials):
+        raise ValueError(f"every trial must be a dict with 'trial' and {metric!r}")
+    if chosen is not None and chosen not in [t["trial"] for t in trials]:
+        raise ValueError(f"chosen must be the number of one of the trials, got {chosen!r}")
+    if baselines is not None and not (
+        isinstance(baselines, dict)
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in baselines.values())
+    ):
+        raise TypeError(f"baselines must be a dict {{name: score}}, got {baselines!r}")
     trials = sorted(trials, key=lambda t: t["trial"])
     ax = _axes(ax, figsize=(8, 3.5))
     numbers = [t["trial"] for t in trials]
@@ -102,9 +129,9 @@ def plot_search(trials, metric="balanced_accuracy", *, baselines=None, chosen=No
     errors = np.nan_to_num([t.get(f"{metric}_se", math.nan) for t in trials])
     ax.errorbar(numbers, means, yerr=errors, fmt="o", color="C0", capsize=3, label="trial")
     rejected = [n for n, mean in zip(numbers, means, strict=True) if math.isnan(mean)]
-    if rejected:
-        bottom = np.nanmin(means) if not np.isnan(means).all() else 0.0
-        ax.plot(rejected, [bottom] * len(rejected), "x", color="grey", label="rejected")
+    if rejected:  # at the bottom edge of the axes: they have no score
+        ax.plot(rejected, [0.03] * len(rejected), "x", color="grey", label="rejected (no score)",
+                transform=ax.get_xaxis_transform())  # fmt: skip
     if chosen is not None:
         ax.plot([chosen], [means[numbers.index(chosen)]], "o", ms=12, mfc="none", color="C3",
                 label="chosen")  # fmt: skip

@@ -78,6 +78,11 @@ def test_the_defaults_are_the_chosen_configuration_matched_for_all_training_imag
         (["--ensemble", "0"], "--ensemble"),
         (["--seed", "-3"], "--seed"),
         (["--optimizer", "sgd"], "--optimizer"),
+        (["--num-epochs", "1" + "0" * 400], "--num-epochs"),
+        (["--max-shift", "64"], "--max-shift"),
+        (["--keep-prob", "1e-310"], "--keep-prob"),
+        (["--hidden", "1000000000000"], "--hidden"),
+        (["--ensemble", "1" + "0" * 400], "--ensemble"),
     ],
 )
 def test_a_bad_flag_is_a_one_line_argparse_error_naming_it_with_exit_status_2(flags, flag, capsys):
@@ -88,11 +93,36 @@ def test_a_bad_flag_is_a_one_line_argparse_error_naming_it_with_exit_status_2(fl
     assert len(error_lines) == 1 and f"argument {flag}" in error_lines[0], error_lines
 
 
-def test_early_stopping_without_a_dev_set_is_refused_at_parse_time(capsys):
+@pytest.mark.parametrize(
+    ("flags", "says"),
+    [
+        (["--early-stopping", "3"], "--dev-fraction"),
+        (["--decay-every", "5"], "--decay"),
+        (["--batch-norm", "--mini-batch-size", "1"], "--batch-norm"),
+        (["--data-dir", "/no/such/directory"], "cannot load the cat images"),
+    ],
+)
+def test_flags_that_cannot_go_together_are_refused_at_parse_time(flags, says, capsys):
     with pytest.raises(SystemExit) as exit_status:
-        cat_cli.main(["--early-stopping", "3"])
+        cat_cli.main(flags)
     assert exit_status.value.code == 2
-    assert "--dev-fraction" in capsys.readouterr().err
+    assert says in capsys.readouterr().err
+
+
+def test_an_output_dir_that_is_a_file_is_refused(tmp_path, capsys):
+    (tmp_path / "file").write_text("")
+    with pytest.raises(SystemExit) as exit_status:
+        cat_cli.main(["--output-dir", str(tmp_path / "file")])
+    assert exit_status.value.code == 2 and "--output-dir" in capsys.readouterr().err
+
+
+@needs_cat_data
+def test_a_diverging_run_ends_with_a_one_line_error_and_exit_status_1(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_status:
+        cat_cli.main([*SHORT, "--learning-rate", "1e300", "--optimizer", "gd", "--lambd", "1",
+                      "--num-epochs", "3", "--output-dir", str(tmp_path)])  # fmt: skip
+    assert exit_status.value.code == 1
+    assert capsys.readouterr().err.startswith("error: training diverged")
 
 
 @needs_cat_data

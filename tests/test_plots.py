@@ -43,9 +43,10 @@ def test_plot_costs_refuses_what_is_not_a_history_or_a_missing_key():
 
 
 def test_plot_history_draws_training_and_dev_cost_and_the_dev_accuracy_on_its_own_axis():
-    ax = plots.plot_history(DEV_HISTORY, title="run", dev_name="validation")
+    ax = plots.plot_history(DEV_HISTORY, title="run", dev_name="validation",
+                            cost_label="training cost (with L2)")  # fmt: skip
     assert [line.get_label() for line in ax.get_lines()] == [
-        "training cost (with L2, dropout)", "validation cost (cross-entropy)",
+        "training cost (with L2)", "validation cost (cross-entropy)",
     ]  # fmt: skip
     assert [t.get_text() for t in ax.get_legend().get_texts()][
         -1
@@ -63,7 +64,7 @@ def test_plot_search_draws_every_trial_in_order_and_marks_the_chosen_and_rejecte
     ]
     ax = plots.plot_search(trials, baselines={"majority": 0.5}, chosen=0)
     labels = [line.get_label() for line in ax.get_lines()]
-    assert "rejected" in labels and "chosen" in labels and "majority 0.500" in labels
+    assert "rejected (no score)" in labels and "chosen" in labels and "majority 0.500" in labels
     assert len(ax.containers[0].lines[0].get_xdata()) == 3  # the error bars: every trial
     with pytest.raises(TypeError, match="trials"):
         plots.plot_search([])

@@ -510,3 +510,194 @@ def test_train_configuration_refuses_a_broken_configuration_naming_config(config
         assert nn.check_parameters(parameters) == [3, 1]
         return
     assert_refused(lambda: ms.train_configuration(X, Y, config), "config")
+
+
+# ---------------------------------------------------------------------------------------------
+# What a fuzzing run found once, and must not find again
+# ---------------------------------------------------------------------------------------------
+
+_P = nn.initialize_parameters_he([3, 4, 1], seed=0)
+_PB = nn.initialize_parameters_he([3, 4, 1], seed=0, batch_norm=True)
+_X = np.random.default_rng(0).standard_normal((3, 6))
+_Y = np.array([[0, 1, 0, 1, 1, 0]])
+_X8 = np.random.default_rng(1).random((192, 3))  # three 8x8x3 images
+_S8 = (8, 8, 3)
+
+FOUND = {
+    "a 400-digit integer": (lambda: nno.model(_X, _Y, [3, 1], num_epochs=10**400), "num_epochs"),
+    "a 400-digit n": (lambda: ms.wilson_interval(1, 10**400), "successes|n"),
+    "ragged labels": (lambda: nno.random_mini_batches(_X, [[0, 1], [1]]), r"\bY\b"),
+    "ragged labels to split": (lambda: ms.train_dev_split(_X, [[0, 1], [1]]), r"\bY\b"),
+    "ragged shifts": (lambda: augmentation.shift_images(_X8, [[1, 0], [0]], _S8), "shifts"),
+    "ragged images": (lambda: cat_data.flatten_and_scale([[[[1, 2, 3]]], [[[1, 2]]]]), "images"),
+    "ragged values": (lambda: ms.mean_and_standard_error([[1], [2, 3]]), "values"),
+    "empty parameters, depth": (lambda: nn.network_depth({}), "layer keys"),
+    "None parameters, keys": (lambda: nn.trainable_keys(None), "parameters"),
+    "half a standardizer": (lambda: nn.standardize(_X, {"input_mean": np.zeros((3, 1))}), "stats"),
+    "batch_norm a string": (
+        lambda: nn.initialize_parameters_he([3, 2, 1], batch_norm="no"),
+        "batch_norm",
+    ),  # fmt: skip
+    "training a string": (lambda: nn.forward_propagation(_X, _P, training="no"), "training"),
+    "rng garbage": (lambda: nn.forward_propagation(_X, _P, rng="garbage"), "rng"),
+    "dtype garbage": (lambda: nn.initialize_parameters_he([3, 1], dtype="abc"), "dtype"),
+    "dtype float16": (lambda: nn.initialize_parameters_he([3, 1], dtype=np.float16), "dtype"),
+    "X without rows": (lambda: nn.check_X(np.zeros((0, 4))), r"\bX\b"),
+    "an empty layer": (
+        lambda: nn.check_parameters(
+            {
+                "W1": np.zeros((0, 3)),
+                "b1": np.zeros((0, 1)),
+                "W2": np.zeros((1, 0)),
+                "b2": np.zeros((1, 1)),
+            }
+        ),
+        "W1",
+    ),  # fmt: skip
+    "huge X to standardise": (lambda: nn.fit_standardizer(np.array([[1e200, -1e200]])), r"\bX\b"),
+    "an overflowing L2 term": (
+        lambda: nn.compute_cost(
+            np.full((1, 2), 0.5),
+            [[0, 1]],
+            {"W1": np.full((1, 3), 1e200), "b1": np.zeros((1, 1))},
+            1.0,
+        ),
+        "L2",
+    ),  # fmt: skip
+    "a subnormal keep_prob": (
+        lambda: nn.forward_propagation(_X, _P, keep_prob=1e-310, rng=0),
+        "keep_prob",
+    ),  # fmt: skip
+    "caches of a list": (
+        lambda: nn.check_caches(
+            {"layers": [{"linear": ([[1.0]], None, None)}], "keep_prob": 1.0}, 1, 1.0
+        ),
+        "caches",
+    ),  # fmt: skip
+    "inference caches of batch norm": (
+        lambda: nn.backward_propagation(
+            *nn.forward_propagation(_X, _PB, training=False)[:1],
+            _Y,
+            nn.forward_propagation(_X, _PB, training=False)[1],
+        ),
+        "inference-mode",
+    ),  # fmt: skip
+    "overflowing gradients": (
+        lambda: nno.update_parameters_with_gd(
+            _P, {f"d{k}": np.full_like(v, 1e308) for k, v in _P.items()}, 10.0
+        ),
+        "overflow",
+    ),
+    "a junk state entry": (
+        lambda: nno.update_parameters_with_adam(
+            _P,
+            nno.initialize_velocity(_P),
+            {**nno.initialize_velocity(_P), "extra": "junk"},
+            nno.initialize_rmsprop(_P),
+            1,
+        ),
+        "extra",
+    ),  # fmt: skip
+    "decay_rate without decay": (lambda: nno.model(_X, _Y, [3, 1], decay_rate=0.5), "decay_rate"),
+    "decay_every without decay": (
+        lambda: nno.model(_X, _Y, [3, 1], decay_every=10),
+        "decay_every",
+    ),  # fmt: skip
+    "a decay of four arguments": (
+        lambda: nno.model(_X, _Y, [3, 1], decay=lambda a, b, c, d: a),
+        "decay",
+    ),  # fmt: skip
+    "a standardizer of lists": (
+        lambda: nno.model(
+            _X, _Y, [3, 1], standardize={"input_mean": [[0]] * 3, "input_scale": [[1]] * 3}
+        ),
+        "standardize",
+    ),  # fmt: skip
+    "a standardizer array": (
+        lambda: nno.model(_X, _Y, [3, 1], standardize=np.zeros(3)),
+        "standardize",
+    ),  # fmt: skip
+    "a NUL in the path": (lambda: nno.save_parameters("/tmp/a\0b.npz", _P), "path"),
+    "no generator": (lambda: ms.sample_configuration({"a": [1]}, None), "rng"),
+    "a dict of choices": (
+        lambda: ms.sample_configuration({"a": {"x": 1}}, np.random.default_rng(0)),
+        "space",
+    ),  # fmt: skip
+    "an optimiser without a range": (
+        lambda: ms.learning_rate_for({"adam": (1e-4, 1e-3)})(
+            np.random.default_rng(0), {"optimizer": "gd"}
+        ),
+        "optimizer",
+    ),  # fmt: skip
+    "a range of 0": (lambda: ms.learning_rate_for({"adam": (0.0, 1e-3)}), "ranges"),
+    "no trials to rank": (lambda: ms.rank_trials([], "log_loss"), "trials"),
+    "an unknown metric": (lambda: ms.rank_trials([{"trial": 0}], "foo"), "metric"),
+    "splits out of range": (
+        lambda: ms.cross_validate(_X, _Y, {}, [(np.arange(3), np.arange(3, 99))]),
+        "splits",
+    ),  # fmt: skip
+    "no splits": (lambda: ms.cross_validate(_X, _Y, {}, []), "splits"),
+    "an empty training part": (
+        lambda: ms.majority_baseline(_Y, [(np.array([], int), np.arange(6))]),
+        "splits",
+    ),  # fmt: skip
+    "infinite values": (lambda: ms.mean_and_standard_error([np.inf, 1.0]), "values"),
+    "a huge z": (lambda: ms.wilson_interval(5, 10, z=1e200), r"\bz\b"),
+    "a negative lambd to refit": (lambda: ms.matched_refit({"lambd": -1.0}, 10, 20), "lambd"),
+    "seed in a configuration": (lambda: ms.check_configuration({"seed": 1}), "seed"),
+    "a setting given twice": (
+        lambda: ms.train_configuration(_X, _Y, {"num_epochs": 1}, num_epochs=2),
+        "num_epochs",
+    ),  # fmt: skip
+    "a hidden size of 0": (lambda: ms.check_configuration({"hidden": (0,)}), "hidden"),
+    "a hidden dict": (lambda: ms.check_configuration({"hidden": {3: 4}}), "hidden"),
+    "negative shift copies": (
+        lambda: ms.check_configuration({"shift_copies": -5}),
+        "shift_copies",
+    ),  # fmt: skip
+    "cv of 1": (lambda: ms.random_search(_X, _Y, n_trials=1, cv=1), r"\bcv\b"),
+    "refit a string": (lambda: ms.random_search(_X, _Y, n_trials=1, refit="no"), "refit"),
+    "a max shift as large as the image": (
+        lambda: augmentation.augment_with_shifts(_X8, _Y[:, :3], 1, 8, image_shape=_S8),
+        "max_shift",
+    ),  # fmt: skip
+    "an unknown shift mode": (
+        lambda: augmentation.augment_with_shifts(
+            _X8, _Y[:, :3], 0, 2, mode="bogus", image_shape=_S8
+        ),
+        "mode",
+    ),  # fmt: skip
+    "a bad seed even without shifts": (
+        lambda: augmentation.augment(_X8, _Y[:, :3], "flips", seed="abc", image_shape=_S8),
+        "seed",
+    ),  # fmt: skip
+    "a boolean image shape": (
+        lambda: augmentation.mirror_images(np.zeros((3, 2)), image_shape=(True, True, 3)),
+        "image_shape",
+    ),  # fmt: skip
+    "an image of zero width": (
+        lambda: cat_data.flatten_and_scale(np.zeros((2, 0, 4, 3))),
+        "images",
+    ),  # fmt: skip
+    "a picture size of 0": (
+        lambda: cat_data.load_image(cat_data.SAMPLE_PICTURE, size=(0, 0)),
+        "size",
+    ),  # fmt: skip
+    "a picture size of a million": (
+        lambda: cat_data.load_image(cat_data.SAMPLE_PICTURE, size=(10**6, 10**6)),
+        "size",
+    ),  # fmt: skip
+    "complex labels to count": (lambda: cat_data.class_balance(np.array([[1 + 0j, 0]])), r"\bY\b"),
+}
+
+
+@pytest.mark.parametrize("case", FOUND)
+def test_what_a_fuzzer_found_is_refused_with_a_clear_error(case):
+    call, name = FOUND[case]
+    assert_refused(call, name)
+
+
+def test_inference_caches_of_a_network_without_batch_norm_are_accepted():
+    AL, caches = nn.forward_propagation(_X, _P, training=False)
+    grads = nn.backward_propagation(AL, _Y, caches)  # no batch norm: the same in both modes
+    assert finite(grads)
