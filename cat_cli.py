@@ -218,7 +218,7 @@ def _train_and_report(args, config, data, seed, output):
     _print_scores({name: (sets[name][1], s) for name, s in scores.items()})
     print(_test_accuracy_line("test accuracy", scores["test"], Y_test.shape[1]))
     metadata = {
-        "layers_dims": nn.check_parameters(parameters), **_jsonable(config), "seed": seed,
+        "layers_dims": nn.check_parameters(parameters), **experiment.jsonable(config), "seed": seed,
         "dtype": args.dtype, "tta": args.tta, "train_seconds": seconds,
         "accuracy": {name: s["accuracy"] for name, s in scores.items()},
     }  # fmt: skip
@@ -295,10 +295,6 @@ def _parse(parser, argv):
 
 def _member_name(seed, ensemble):
     return "cat_model" if ensemble == 1 else f"cat_model_seed{seed}"
-
-
-def _jsonable(config):
-    return {key: list(v) if isinstance(v, tuple) else v for key, v in config.items()}
 
 
 # --------------------------------------------------------------------------------------------

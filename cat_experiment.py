@@ -183,12 +183,12 @@ def train_final_model(X, Y, seed=0, config=None, dtype=np.float32, **kwargs):
 # --------------------------------------------------------------------------------------------
 
 
-def _jsonable(value):
+def jsonable(value):
     """Tuples to lists and NumPy scalars to Python numbers, for JSON."""
     if isinstance(value, dict):
-        return {key: _jsonable(v) for key, v in value.items()}
+        return {key: jsonable(v) for key, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, float) and not np.isfinite(value):
@@ -200,7 +200,7 @@ def search_record(search, baselines, settings, seconds):
     """What ``make search`` commits: every trial in the order it ran, the chosen one, and the
     baselines, with the settings that reproduce them."""
     best = search["trials"][0]
-    return _jsonable(
+    return jsonable(
         {
             "what": "random search of cat_experiment.CAT_SEARCH_SPACE, scored by repeated "
             "stratified CV on the 209 training images (test images not used)",
@@ -227,8 +227,8 @@ def _cpu_name():
 
 
 def write_search_record(record, path=SEARCH_FILE):
-    """Write the record as JSON (NaN scores as null, as :func:`_jsonable` makes them)."""
-    Path(path).write_text(json.dumps(_jsonable(record), indent=1, allow_nan=False) + "\n")
+    """Write the record as JSON (NaN scores as null, as :func:`jsonable` makes them)."""
+    Path(path).write_text(json.dumps(jsonable(record), indent=1, allow_nan=False) + "\n")
 
 
 def load_search_record(path=SEARCH_FILE):

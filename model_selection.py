@@ -290,7 +290,7 @@ def check_configuration(config):
     config["hidden"] = tuple(
         nn.check_number(n, f"config['hidden'][{i}]", 1, integer=True) for i, n in enumerate(hidden)
     )
-    if config.get("standardize") is not None and config["standardize"] not in nno.PER:
+    if config.get("standardize") is not None and config["standardize"] not in nn.STANDARDIZE_PER:
         raise ValueError(
             f"config['standardize'] must be None, 'feature' or 'channel', "
             f"got {config['standardize']!r}"
@@ -574,7 +574,7 @@ def random_search(
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {tuple(METRICS)}, got {metric!r}")
     n_trials = nn.check_number(n_trials, "n_trials", 1, integer=True)
-    refit, verbose = nno._check_flag("refit", refit), nno._check_flag("verbose", verbose)
+    refit, verbose = nn.check_flag(refit, "refit"), nn.check_flag(verbose, "verbose")
     if X_dev is None:
         cv = nn.check_number(cv, "cv", 2, integer=True, note=" (folds)")
         repeats = nn.check_number(repeats, "repeats", 1, integer=True)

@@ -66,7 +66,12 @@ def mini_batch_indices(m, mini_batch_size, rng):
     """
     m = nn.check_number(m, "m", 1, integer=True)
     mini_batch_size = nn.check_number(mini_batch_size, "mini_batch_size", 1, integer=True)
-    permutation = nn._as_generator(rng).permutation(m)
+    return _permuted_blocks(m, mini_batch_size, nn._as_generator(rng))
+
+
+def _permuted_blocks(m, mini_batch_size, rng):
+    """:func:`mini_batch_indices` without the checks, for model()'s loop (checked before it)."""
+    permutation = rng.permutation(m)
     return [permutation[k : k + mini_batch_size] for k in range(0, m, mini_batch_size)]
 
 
@@ -532,12 +537,6 @@ def _check_positive(name, value, integer=False):
     return nn.check_number(value, name, 0, low_open=True, integer=integer)
 
 
-def _check_flag(name, value):
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
-
-
 def _check_dtype(dtype, X):
     """The training dtype: ``dtype`` (float32 or float64), or a floating ``X``'s own."""
     if dtype is None:
@@ -563,12 +562,9 @@ def _check_optimizer(optimizer, learning_rate, beta, beta1, beta2, epsilon):
     return _check_positive("learning_rate", learning_rate)
 
 
-PER = ("feature", "channel")  # what a standardizer is fitted per
-
-
 def _check_standardizer(standardize, n_x):
     """None, ``"feature"``, ``"channel"`` or a fitted ``{"input_mean", "input_scale"}``."""
-    if standardize is None or (isinstance(standardize, str) and standardize in PER):
+    if standardize is None or (isinstance(standardize, str) and standardize in nn.STANDARDIZE_PER):
         return standardize
     if not isinstance(standardize, dict) or set(standardize) != set(nn.STANDARDIZER_KEYS):
         raise TypeError(
@@ -616,7 +612,7 @@ def _prepare_inputs(X, Y, X_dev, Y_dev, layers_dims, dtype, standardize):
 
 def _check_step_options(lambd, keep_prob, batch_norm, bn_momentum, bn_epsilon):
     """The settings of one training step, checked: ``lambd``, ``keep_prob``, batch norm's."""
-    _check_flag("batch_norm", batch_norm)
+    nn.check_flag(batch_norm, "batch_norm")
     return {
         "lambd": nn.check_lambd(lambd),
         "keep_prob": nn.check_keep_prob(keep_prob),
@@ -647,7 +643,7 @@ def _epoch_batches(m, batch_size, rng, batch_norm):
     """
     if batch_size >= m:
         return [slice(None)]
-    batches = mini_batch_indices(m, batch_size, rng)
+    batches = _permuted_blocks(m, batch_size, rng)
     if batch_norm and len(batches[-1]) == 1:
         batches[-2:] = [np.concatenate(batches[-2:])]
     return batches
@@ -792,11 +788,11 @@ def _check_reporting(num_epochs, early_stopping, dev, print_cost, print_every, p
         _check_positive("early_stopping", early_stopping, integer=True)
         if dev is None:
             raise ValueError("early_stopping needs a dev set: pass X_dev and Y_dev")
-    print_cost = _check_flag("print_cost", print_cost)
+    print_cost = nn.check_flag(print_cost, "print_cost")
     if print_every is None:
         print_every = max(1, num_epochs // 10)
     print_every = _check_positive("print_every", print_every, integer=True)
-    show_progress = print_cost if progress is None else _check_flag("progress", progress)
+    show_progress = print_cost if progress is None else nn.check_flag(progress, "progress")
     return _Reporter(num_epochs, print_cost, print_every, show_progress)
 
 

@@ -35,6 +35,7 @@ BN_MOMENTUM = 0.9
 BN_EPSILON = 1e-5
 STANDARDIZER_KEYS = ("input_mean", "input_scale")  # optional: see fit_standardizer
 MIN_KEEP_PROB = 1e-6
+STANDARDIZE_PER = ("feature", "channel")  # what fit_standardizer fits one statistic per
 
 _KEY = re.compile(r"^(W|b|gamma|beta|running_mean|running_var)([1-9][0-9]*)$")
 
@@ -83,6 +84,13 @@ def check_number(
         expected = _expected_range(low, high, low_open, high_open, integer)
         raise ValueError(f"{name} must be {expected}{note}, got {value!r}")
     return number
+
+
+def check_flag(value, name):
+    """Return ``value`` as a Python bool: only True or False (or NumPy's), nothing truthy."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
 
 
 def check_layers_dims(layers_dims):
@@ -414,7 +422,7 @@ def initialize_parameters_he(layers_dims, seed=0, batch_norm=False, dtype=np.flo
         parameters: ``W{l}: (n_l, n_{l-1})`` and ``b{l}: (n_l, 1)`` or the batch-norm keys.
     """
     layers_dims = check_layers_dims(layers_dims)
-    batch_norm = _check_flag(batch_norm, "batch_norm")
+    batch_norm = check_flag(batch_norm, "batch_norm")
     try:
         dtype = np.dtype(dtype)
     except TypeError:
@@ -625,7 +633,7 @@ def fit_standardizer(X, per="feature", channels=3):
         standardise its own inputs, so it predicts on raw inputs and is saved with them.
     """
     X = check_X(X)
-    if per not in ("feature", "channel"):
+    if per not in STANDARDIZE_PER:
         raise ValueError(f"per must be 'feature' or 'channel', got {per!r}")
     with np.errstate(over="ignore", invalid="ignore"):  # checked below
         return _fitted_standardizer(X, per, channels)
@@ -765,15 +773,9 @@ def forward_propagation(
     return sigmoid(ZL), caches
 
 
-def _check_flag(value, name):
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
-
-
 def _check_forward_inputs(X, parameters, keep_prob, training):
     """Validate the inputs of a forward pass; return ``X`` (floating) and ``keep_prob``."""
-    training = _check_flag(training, "training")
+    training = check_flag(training, "training")
     dims = check_parameters(parameters)
     X = check_X(X, n_x=dims[0])
     keep_prob = check_keep_prob(keep_prob)
