@@ -16,6 +16,7 @@ augmentation, and ``"balanced-flips"`` is the older name of ``"flips+balance"``.
 import numpy as np
 
 import neural_network as nn
+import validation
 
 IMAGE_SHAPE = (64, 64, 3)
 AUGMENTATION_STEPS = ("flips", "shifts", "balance")
@@ -77,7 +78,7 @@ def shift_images(X, shifts, image_shape=IMAGE_SHAPE, mode="edge"):
         ``(n_x, m)``, a new array.
     """
     X, _ = _check_images(X, None, image_shape)
-    shifts = nn._check_real_array(shifts, "shifts")
+    shifts = validation.check_real_array(shifts, "shifts")
     if shifts.shape != (X.shape[1], 2) or shifts.dtype.kind not in "iu":
         raise ValueError(f"shifts must be ({X.shape[1]}, 2) integers (dy, dx), got {shifts.shape}")
     _check_mode(mode)

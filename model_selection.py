@@ -23,6 +23,7 @@ import numpy as np
 import augmentation
 import neural_net_optimized as nno
 import neural_network as nn
+import validation
 
 # --------------------------------------------------------------------------------------------
 # Metrics
@@ -131,7 +132,7 @@ def mean_and_standard_error(values):
 
     One value has no spread to measure: its standard error is NaN.
     """
-    values = nn._check_real_array(values, "values")
+    values = validation.check_real_array(values, "values")
     if values.ndim != 1 or values.size == 0 or values.dtype.kind == "b":
         raise ValueError(f"values must be a non-empty list of numbers, got {values!r}")
     values = values.astype(np.float64)
@@ -149,7 +150,7 @@ def mean_and_standard_error(values):
 
 def _check_labels(Y, name="Y"):
     """``Y`` as a ``(1, m)`` array of 0/1 labels (m >= 1), kept in its own dtype."""
-    Y = nn._check_real_array(Y, name)
+    Y = validation.check_real_array(Y, name)
     if Y.ndim != 2 or Y.shape[0] != 1 or Y.shape[1] == 0:
         raise ValueError(f"{name} should have shape (1, m) with m >= 1, got shape {Y.shape}.")
     return nn.check_Y(Y, name=name, dtype=None)
@@ -358,7 +359,7 @@ def matched_refit(config, fold_size, full_size):
     lambd = nn.check_lambd(config.get("lambd", 0.0))
     epochs = nn.check_number(config.get("num_epochs", 100), "num_epochs", 1, integer=True)
     config["lambd"] = lambd * ratio
-    if nno._check_mini_batch_size(config.get("mini_batch_size", 64)) is not None:
+    if validation.check_mini_batch_size(config.get("mini_batch_size", 64)) is not None:
         config["num_epochs"] = max(1, round(epochs / ratio))
     return config
 
@@ -388,7 +389,7 @@ def check_splits(splits, m):
     for i, split in enumerate(splits):
         if not (isinstance(split, (list, tuple)) and len(split) == 2):
             raise TypeError(f"splits[{i}] must be a pair (train_idx, dev_idx)")
-        parts = [nn._check_real_array(part, f"splits[{i}]") for part in split]
+        parts = [validation.check_real_array(part, f"splits[{i}]") for part in split]
         for part in parts:
             if part.ndim != 1 or part.size == 0 or part.dtype.kind not in "iu":
                 raise ValueError(f"splits[{i}] must hold two non-empty 1-D integer index arrays")

@@ -33,6 +33,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 import neural_network as nn
+import validation
 
 OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
 DEFAULT_LEARNING_RATES = {"gd": 0.0075, "momentum": 0.0075, "rmsprop": 0.001, "adam": 0.001}
@@ -43,15 +44,6 @@ _FILE_FORMAT = "neural_network.parameters/1"
 # --------------------------------------------------------------------------------------------
 # Mini-batches
 # --------------------------------------------------------------------------------------------
-
-
-def _check_mini_batch_size(mini_batch_size):
-    """A positive integer, or None for full batch."""
-    if mini_batch_size is None:
-        return None
-    return nn.check_number(
-        mini_batch_size, "mini_batch_size", 1, integer=True, note=" (or None for full batch)"
-    )
 
 
 def mini_batch_indices(m, mini_batch_size, rng):
@@ -66,7 +58,7 @@ def mini_batch_indices(m, mini_batch_size, rng):
     """
     m = nn.check_number(m, "m", 1, integer=True)
     mini_batch_size = nn.check_number(mini_batch_size, "mini_batch_size", 1, integer=True)
-    return _permuted_blocks(m, mini_batch_size, nn._as_generator(rng))
+    return _permuted_blocks(m, mini_batch_size, validation.as_generator(rng))
 
 
 def _permuted_blocks(m, mini_batch_size, rng):
@@ -89,65 +81,13 @@ def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
     X = nn.check_X(X)
     Y = nn.check_Y(Y, m=X.shape[1], dtype=None)
     mini_batch_size = nn.check_number(mini_batch_size, "mini_batch_size", 1, integer=True)
-    batches = mini_batch_indices(X.shape[1], mini_batch_size, nn._as_generator(seed, "seed"))
+    batches = mini_batch_indices(X.shape[1], mini_batch_size, validation.as_generator(seed, "seed"))
     return [(X[:, idx], Y[:, idx]) for idx in batches]
 
 
 # --------------------------------------------------------------------------------------------
 # Optimisers. Each takes and returns plain dicts and never modifies its arguments.
 # --------------------------------------------------------------------------------------------
-
-
-def _check_state_dict(state, name, parameters, non_negative=False):
-    """``state`` must hold a finite floating array ``d{key}`` shaped like each trainable array."""
-    if not isinstance(state, dict):
-        raise TypeError(
-            f"{name} must be a dict of arrays keyed like the gradients ('dW1', 'db1', ...), "
-            f"got {type(state).__name__}"
-        )
-    expected = {f"d{key}" for key in nn.trainable_keys(parameters)}
-    extra = [key for key in state if key not in expected]
-    if extra:
-        raise ValueError(f"{name} has keys {extra} for no trainable parameter")
-    for key in nn.trainable_keys(parameters):
-        value = state.get(f"d{key}")
-        if value is None:
-            raise ValueError(f"{name} is missing 'd{key}' for the parameter '{key}'")
-        if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
-            kind = value.dtype if isinstance(value, np.ndarray) else type(value).__name__
-            raise TypeError(f"{name}['d{key}'] must be a NumPy array of floats, got {kind}")
-        if value.shape != parameters[key].shape:
-            raise ValueError(
-                f"{name}['d{key}'] has shape {value.shape}, "
-                f"expected {parameters[key].shape} like parameters['{key}']"
-            )
-        if not np.isfinite(value).all():
-            raise ValueError(f"{name}['d{key}'] contains NaN or infinite values")
-        if non_negative and (value < 0).any():
-            raise ValueError(f"{name}['d{key}'] must be >= 0 (an average of squared gradients)")
-
-
-def _check_update_inputs(parameters, grads, learning_rate, **states):
-    """Validate an update's inputs; return the learning rate as a float.
-
-    Every trainable key needs a gradient (and an entry in each state dict) of its shape; the
-    second-moment state ``s`` is an average of squares, so it cannot be negative.
-    """
-    nn.check_parameter_arrays(parameters)
-    learning_rate = nn.check_number(learning_rate, "learning_rate", 0.0, low_open=True)
-    _check_state_dict(grads, "grads", parameters)
-    for name, state in states.items():
-        _check_state_dict(state, name, parameters, non_negative=name == "s")
-    return learning_rate
-
-
-def _check_decay_rate(name, value):
-    """An exponential-average weight such as ``beta``: a number in [0, 1)."""
-    return nn.check_number(value, name, 0.0, 1.0, high_open=True)
-
-
-def _check_epsilon(epsilon):
-    return nn.check_number(epsilon, "epsilon", 0.0, low_open=True)
 
 
 # Each update rule is written once, as a step on one parameter array ``theta`` and its state:
@@ -284,7 +224,7 @@ def update_parameters_with_gd(parameters, grads, learning_rate, *, check_input=T
         the new parameters (the running statistics of batch norm are carried over unchanged).
     """
     if check_input:
-        learning_rate = _check_update_inputs(parameters, grads, learning_rate)
+        learning_rate = validation.check_update_inputs(parameters, grads, learning_rate)
     parameters, _ = _update_copies(gd_step, parameters, grads, [], learning_rate)
     return parameters
 
@@ -305,8 +245,8 @@ def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate, *
         ``(parameters, v)``, both new dicts.
     """
     if check_input:
-        learning_rate = _check_update_inputs(parameters, grads, learning_rate, v=v)
-        beta = _check_decay_rate("beta", beta)
+        learning_rate = validation.check_update_inputs(parameters, grads, learning_rate, v=v)
+        beta = validation.check_average_weight(beta, "beta")
     parameters, (v,) = _update_copies(momentum_step, parameters, grads, [v], beta, learning_rate)
     return parameters, v
 
@@ -328,8 +268,11 @@ def update_parameters_with_rmsprop(
         ``(parameters, s)``, both new dicts.
     """
     if check_input:
-        learning_rate = _check_update_inputs(parameters, grads, learning_rate, s=s)
-        beta2, epsilon = _check_decay_rate("beta2", beta2), _check_epsilon(epsilon)
+        learning_rate = validation.check_update_inputs(parameters, grads, learning_rate, s=s)
+        beta2, epsilon = (
+            validation.check_average_weight(beta2, "beta2"),
+            validation.check_epsilon(epsilon),
+        )
     parameters, (s,) = _update_copies(
         rmsprop_step, parameters, grads, [s], beta2, learning_rate, epsilon
     )
@@ -370,9 +313,12 @@ def update_parameters_with_adam(
         ``(parameters, v, s)``, all new dicts.
     """
     if check_input:
-        learning_rate = _check_update_inputs(parameters, grads, learning_rate, v=v, s=s)
-        beta1, beta2 = _check_decay_rate("beta1", beta1), _check_decay_rate("beta2", beta2)
-        epsilon = _check_epsilon(epsilon)
+        learning_rate = validation.check_update_inputs(parameters, grads, learning_rate, v=v, s=s)
+        beta1, beta2 = (
+            validation.check_average_weight(beta1, "beta1"),
+            validation.check_average_weight(beta2, "beta2"),
+        )
+        epsilon = validation.check_epsilon(epsilon)
         t = nn.check_number(t, "t", 1, integer=True, note=" (the update step count)")
     # adam_step keeps the moments as discounted sums, V = v / (1 - beta1), S = s / (1 - beta2).
     beta1, beta2 = float(beta1), float(beta2)
@@ -393,17 +339,9 @@ def update_parameters_with_adam(
 # --------------------------------------------------------------------------------------------
 
 
-def _check_decay_arguments(learning_rate0, epoch_num, decay_rate):
-    return (
-        nn.check_number(learning_rate0, "learning_rate0", 0.0, low_open=True),
-        nn.check_number(epoch_num, "epoch_num", 0, integer=True),
-        nn.check_number(decay_rate, "decay_rate", 0.0),
-    )
-
-
 def update_lr(learning_rate0, epoch_num, decay_rate):
     """Inverse-time decay, every epoch: ``alpha = alpha_0 / (1 + decay_rate * epoch)``."""
-    learning_rate0, epoch_num, decay_rate = _check_decay_arguments(
+    learning_rate0, epoch_num, decay_rate = validation.check_decay_arguments(
         learning_rate0, epoch_num, decay_rate
     )
     return learning_rate0 / (1.0 + decay_rate * epoch_num)
@@ -415,7 +353,7 @@ def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000)
     ``alpha = alpha_0 / (1 + decay_rate * floor(epoch / time_interval))``: the rate stays constant
     for ``time_interval`` epochs at a time instead of shrinking a little after each one.
     """
-    learning_rate0, epoch_num, decay_rate = _check_decay_arguments(
+    learning_rate0, epoch_num, decay_rate = validation.check_decay_arguments(
         learning_rate0, epoch_num, decay_rate
     )
     time_interval = nn.check_number(time_interval, "time_interval", 1, integer=True)
@@ -533,33 +471,16 @@ def _optimizer(name, parameters, beta, beta1, beta2, epsilon):
 # --------------------------------------------------------------------------------------------
 
 
-def _check_positive(name, value, integer=False):
-    return nn.check_number(value, name, 0, low_open=True, integer=integer)
-
-
-def _check_dtype(dtype, X):
-    """The training dtype: ``dtype`` (float32 or float64), or a floating ``X``'s own."""
-    if dtype is None:
-        return X.dtype
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"dtype must be np.float32 or np.float64, got {dtype!r}") from None
-    if dtype not in (np.float32, np.float64):
-        raise TypeError(f"dtype must be np.float32 or np.float64, got {dtype}")
-    return dtype
-
-
 def _check_optimizer(optimizer, learning_rate, beta, beta1, beta2, epsilon):
     """Validate the optimiser's settings; return the learning rate (the default if None)."""
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")
     for name, value in (("beta", beta), ("beta1", beta1), ("beta2", beta2)):
-        _check_decay_rate(name, value)
-    _check_epsilon(epsilon)
+        validation.check_average_weight(value, name)
+    validation.check_epsilon(epsilon)
     if learning_rate is None:
         return DEFAULT_LEARNING_RATES[optimizer]
-    return _check_positive("learning_rate", learning_rate)
+    return validation.check_positive(learning_rate, "learning_rate")
 
 
 def _check_standardizer(standardize, n_x):
@@ -591,7 +512,7 @@ def _prepare_inputs(X, Y, X_dev, Y_dev, layers_dims, dtype, standardize):
     """
     n_x = layers_dims[0]
     X = nn.check_X(X, n_x=n_x)
-    dtype = _check_dtype(dtype, X)
+    dtype = X.dtype if dtype is None else validation.check_dtype(dtype)
     Y = nn.check_Y(Y, m=X.shape[1], dtype=dtype)
     standardize = _check_standardizer(standardize, n_x)
     if (X_dev is None) != (Y_dev is None):
@@ -616,7 +537,7 @@ def _check_step_options(lambd, keep_prob, batch_norm, bn_momentum, bn_epsilon):
     return {
         "lambd": nn.check_lambd(lambd),
         "keep_prob": nn.check_keep_prob(keep_prob),
-        "bn_momentum": _check_decay_rate("bn_momentum", bn_momentum),
+        "bn_momentum": validation.check_average_weight(bn_momentum, "bn_momentum"),
         "bn_epsilon": nn.check_number(bn_epsilon, "bn_epsilon", 0.0, low_open=True),
     }
 
@@ -624,7 +545,7 @@ def _check_step_options(lambd, keep_prob, batch_norm, bn_momentum, bn_epsilon):
 def _check_batch_size(mini_batch_size, m, batch_norm):
     """The examples per update (``m`` for full batch). Batch norm in training mode needs at
     least 2 examples in every batch: the variance of one value is 0."""
-    batch_size = min(m, _check_mini_batch_size(mini_batch_size) or m)
+    batch_size = min(m, validation.check_mini_batch_size(mini_batch_size) or m)
     if batch_norm and batch_size < 2:
         raise ValueError(
             f"batch_norm=True needs at least 2 examples per mini-batch (the variance of one "
@@ -785,13 +706,13 @@ def _check_reporting(num_epochs, early_stopping, dev, print_cost, print_every, p
     """Validate the loop's settings; return the :class:`_Reporter` for them."""
     num_epochs = nn.check_number(num_epochs, "num_epochs", 1, MAX_EPOCHS, integer=True)
     if early_stopping is not None:
-        _check_positive("early_stopping", early_stopping, integer=True)
+        validation.check_positive(early_stopping, "early_stopping", integer=True)
         if dev is None:
             raise ValueError("early_stopping needs a dev set: pass X_dev and Y_dev")
     print_cost = nn.check_flag(print_cost, "print_cost")
     if print_every is None:
         print_every = max(1, num_epochs // 10)
-    print_every = _check_positive("print_every", print_every, integer=True)
+    print_every = validation.check_positive(print_every, "print_every", integer=True)
     show_progress = print_cost if progress is None else nn.check_flag(progress, "progress")
     return _Reporter(num_epochs, print_cost, print_every, show_progress)
 
@@ -896,18 +817,6 @@ MODEL_OPTIONS = tuple(
 # --------------------------------------------------------------------------------------------
 
 
-def _check_path(path, name="path"):
-    """``path`` as a Path (``~`` expanded), or a TypeError/ValueError/FileNotFoundError."""
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"{name} must be a str or a path, got {type(path).__name__}")
-    if "\0" in os.fspath(path):
-        raise ValueError(f"{name} must not contain a NUL character, got {path!r}")
-    try:
-        return Path(path).expanduser()
-    except RuntimeError as error:  # "~nobody/..." for a user that does not exist
-        raise FileNotFoundError(f"cannot expand the {name} '{path}': {error}") from None
-
-
 def save_parameters(path, parameters, **metadata):
     """Save a network to ``path`` exactly (no suffix added): an ``.npz`` archive, no pickle.
 
@@ -919,7 +828,7 @@ def save_parameters(path, parameters, **metadata):
     Returns:
         the path written, a ``pathlib.Path``.
     """
-    path = _check_path(path)
+    path = validation.check_path(path)
     nn.check_parameters(parameters)
     try:
         metadata_json = json.dumps(metadata, allow_nan=False)
@@ -973,7 +882,7 @@ def load_parameters(path):
         FileNotFoundError: no such file. ValueError: not a readable file of ``save_parameters``
         (another kind of file, a truncated or corrupted one, or one holding no valid network).
     """
-    path = _check_path(path)
+    path = validation.check_path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no saved parameters at '{path}' (save them with save_parameters)")
     foreign = f"'{path}' is not a readable parameters file written by save_parameters"

@@ -24,376 +24,35 @@ No function here keeps state or modifies its arguments: the same call gives the 
 """
 
 import math
-import re
 
 import numpy as np
 
-TRAINABLE = ("W", "b", "gamma", "beta")
-RUNNING = ("running_mean", "running_var")
-BATCHNORM_KEYS = ("gamma", "beta", *RUNNING)  # what a batch-norm layer has instead of b
+import validation
+from validation import (  # noqa: F401  (public here too, as before validation had a room)
+    BATCHNORM_KEYS,
+    MIN_KEEP_PROB,
+    RUNNING,
+    STANDARDIZE_PER,
+    STANDARDIZER_KEYS,
+    TRAINABLE,
+    check_caches,
+    check_flag,
+    check_keep_prob,
+    check_lambd,
+    check_layers_dims,
+    check_number,
+    check_parameter_arrays,
+    check_parameters,
+    check_probabilities,
+    check_X,
+    check_Y,
+    network_depth,
+    trainable_keys,
+    uses_batchnorm,
+)
+
 BN_MOMENTUM = 0.9
 BN_EPSILON = 1e-5
-STANDARDIZER_KEYS = ("input_mean", "input_scale")  # optional: see fit_standardizer
-MIN_KEEP_PROB = 1e-6
-STANDARDIZE_PER = ("feature", "channel")  # what fit_standardizer fits one statistic per
-
-_KEY = re.compile(r"^(W|b|gamma|beta|running_mean|running_var)([1-9][0-9]*)$")
-
-
-# --------------------------------------------------------------------------------------------
-# Input validation: one path for every public function. Each check_* returns its argument in
-# the form the math expects, or raises a TypeError or ValueError that names the argument and
-# says what was expected. model() in neural_net_optimized checks everything once before
-# training and then calls the functions below with check_input=False; the one-layer steps
-# (linear_forward, relu_backward, ...) never check: the functions that call them do.
-# --------------------------------------------------------------------------------------------
-
-
-def _expected_range(low, high, low_open, high_open, integer):
-    """The words for a range: ``in (0, 1]``, ``a finite number >= 0``, ``an integer >= 1``."""
-    if low is not None and high is not None:
-        return f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
-    kind = "an integer" if integer else "a finite number"
-    if low is not None:
-        return f"{kind} {'>' if low_open else '>='} {low:g}"
-    if high is not None:
-        return f"{kind} {'<' if high_open else '<='} {high:g}"
-    return kind
-
-
-def check_number(
-    value, name, low=None, high=None, *, low_open=False, high_open=False, integer=False, note=""
-):
-    """Return ``value`` as a Python ``float`` (``int`` with ``integer=True``), or raise.
-
-    A number is a Python or NumPy real scalar: not a bool, a complex number, a string, an array
-    or None (TypeError). It must be finite and lie between ``low`` and ``high``, each bound
-    included unless ``low_open``/``high_open`` (ValueError). ``note`` is appended to the message.
-    """
-    kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, kinds):
-        kind = "an integer" if integer else "a real number"
-        raise TypeError(f"{name} must be {kind}, got {value!r} ({type(value).__name__})")
-    try:
-        number = int(value) if integer else float(value)
-    except OverflowError:  # an int of hundreds of digits has no float
-        number = math.inf
-    too_low = low is not None and (number < low or (low_open and number == low))
-    too_high = high is not None and (number > high or (high_open and number == high))
-    if too_low or too_high or (not integer and not math.isfinite(number)):
-        expected = _expected_range(low, high, low_open, high_open, integer)
-        raise ValueError(f"{name} must be {expected}{note}, got {value!r}")
-    return number
-
-
-def check_flag(value, name):
-    """Return ``value`` as a Python bool: only True or False (or NumPy's), nothing truthy."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
-
-
-def check_layers_dims(layers_dims):
-    """Validate ``layers_dims = [n_0, ..., n_L]``: at least two positive integers, ``n_L = 1``."""
-    if isinstance(layers_dims, (str, bytes, dict, set)) or not hasattr(layers_dims, "__len__"):
-        raise TypeError(f"layers_dims must be a list of layer sizes, got {type(layers_dims)}")
-    if len(layers_dims) < 2:
-        raise ValueError(
-            f"layers_dims must have at least 2 entries [n_x, ..., 1], got {list(layers_dims)}"
-        )
-    for i, n in enumerate(layers_dims):
-        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
-            raise TypeError(f"layers_dims[{i}] must be an integer, got {n!r} ({type(n).__name__})")
-        if n < 1:
-            raise ValueError(f"layers_dims[{i}] must be a positive layer size, got {n}")
-    if layers_dims[-1] != 1:
-        raise ValueError(
-            f"layers_dims[-1] must be 1 (a single sigmoid output unit), got {layers_dims[-1]}"
-        )
-    return [int(n) for n in layers_dims]
-
-
-def _check_real_array(array, name):
-    """``array`` as an ndarray of real numbers (bool, integer or float), or a TypeError."""
-    if isinstance(array, (str, bytes, dict)) or array is None:
-        raise TypeError(f"{name} must be a numeric array, got {type(array).__name__}")
-    try:
-        array = np.asarray(array)
-    except ValueError as error:  # a ragged nested list
-        raise TypeError(f"{name} must be a numeric array, got a ragged sequence: {error}") from None
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be a numeric array of real numbers, got dtype {array.dtype}")
-    return array
-
-
-def check_X(X, n_x=None, name="X"):
-    """Return ``X`` as a floating ``(n_x, m)`` array, or raise naming what is wrong.
-
-    Integer inputs (such as raw pixels) are converted to float64; float32 and float64 inputs keep
-    their dtype, so a float32 ``X`` keeps the whole computation in float32. Complex, boolean,
-    string and object arrays, and other float widths, are refused rather than cast.
-    """
-    X = _check_real_array(X, name)
-    if X.dtype.kind == "b" or (X.dtype.kind == "f" and X.dtype not in (np.float32, np.float64)):
-        raise TypeError(
-            f"{name} must be a numeric array of float32, float64 or integers, got dtype {X.dtype}"
-        )
-    if X.ndim != 2:
-        raise ValueError(
-            f"{name} must be 2-D with shape (n_x, m), one column per example; got shape {X.shape}"
-        )
-    if n_x is not None and X.shape[0] != n_x:
-        raise ValueError(
-            f"{name} has {X.shape[0]} rows but the network expects n_x = {n_x} input features "
-            f"(layers_dims[0], the number of columns of W1); {name} must have shape (n_x, m)"
-        )
-    if X.shape[1] < 1 or X.shape[0] < 1:
-        raise ValueError(
-            f"{name} must contain at least one example (column) of at least one feature, "
-            f"got shape {X.shape}"
-        )
-    if X.dtype.kind != "f":
-        X = X.astype(np.float64)
-    if not np.isfinite(X).all():
-        raise ValueError(f"{name} contains NaN or infinite values")
-    return X
-
-
-def check_Y(Y, m=None, name="Y", dtype=np.float64):
-    """Return ``Y`` as a ``(1, m)`` array of 0/1 values in ``dtype`` (None: its own), or raise."""
-    Y = _check_real_array(Y, name)
-    dtype = Y.dtype if dtype is None else dtype
-    if Y.ndim != 2 or Y.shape[0] != 1:
-        raise ValueError(f"{name} must have shape (1, m) with one label per column, got {Y.shape}")
-    if m is not None and Y.shape[1] != m:
-        raise ValueError(
-            f"{name} has {Y.shape[1]} labels but there are m = {m} examples (columns of X)"
-        )
-    if Y.shape[1] < 1:
-        raise ValueError(f"{name} must hold at least one label, got shape {Y.shape}")
-    if not np.isin(Y, (0, 1)).all():
-        raise ValueError(f"{name} must contain only the labels 0 and 1")
-    return Y.astype(dtype, copy=False)
-
-
-def check_probabilities(AL, name="AL"):
-    """Return ``AL`` as a floating ``(1, m)`` array of probabilities in ``[0, 1]``, or raise."""
-    AL = _check_real_array(AL, name)
-    if AL.ndim != 2 or AL.shape[0] != 1 or AL.shape[1] < 1:
-        raise ValueError(f"{name} must have shape (1, m) with m >= 1, got {AL.shape}")
-    if AL.dtype.kind != "f":
-        raise TypeError(f"{name} must hold floating-point probabilities, got dtype {AL.dtype}")
-    if not (np.isfinite(AL).all() and (AL >= 0).all() and (AL <= 1).all()):
-        raise ValueError(f"{name} must hold probabilities in [0, 1] (no NaN or inf)")
-    return AL
-
-
-def check_keep_prob(keep_prob):
-    """Validate the dropout keep probability, ``0 < keep_prob <= 1``."""
-    note = " (1 means no dropout)"
-    keep_prob = check_number(keep_prob, "keep_prob", 0.0, 1.0, low_open=True, note=note)
-    if keep_prob < MIN_KEEP_PROB:  # the survivors are scaled by 1 / keep_prob
-        raise ValueError(
-            f"keep_prob must be in (0, 1] and at least {MIN_KEEP_PROB:g}, so that 1 / keep_prob "
-            f"stays a sensible factor, got {keep_prob!r}"
-        )
-    return keep_prob
-
-
-def check_lambd(lambd):
-    """Validate the L2 regularisation strength, ``lambd >= 0``."""
-    return check_number(lambd, "lambd", 0.0, note=" (0 means no L2)")
-
-
-def network_depth(parameters):
-    """The number of layers ``L``: the largest layer index among the keys of ``parameters``."""
-    if not isinstance(parameters, dict):
-        raise TypeError(f"parameters must be a dict of arrays, got {type(parameters).__name__}")
-    layers = [int(match.group(2)) for key in parameters if (match := _KEY.match(str(key)))]
-    if not layers:
-        raise ValueError("parameters has no layer keys such as 'W1', 'b1'")
-    return max(layers)
-
-
-def uses_batchnorm(parameters, layer):
-    """True when ``layer`` is batch-normalised: it has ``gamma{layer}`` instead of ``b{layer}``."""
-    if not isinstance(parameters, dict):
-        raise TypeError(f"parameters must be a dict of arrays, got {type(parameters).__name__}")
-    return f"gamma{layer}" in parameters
-
-
-def check_parameter_arrays(parameters):
-    """Check the arrays of ``parameters``, not how they fit together; return the dict.
-
-    ``parameters`` must be a dict whose keys are layer keys (``W1``, ``b1``, ``gamma1``, ...) or
-    a standardizer's (``input_mean``, ``input_scale``), and whose values are finite floating
-    NumPy arrays (each ``W`` 2-D); running variances must be >= 0. This is what the optimisers
-    need: they update any such dict, whether or not its layers form a binary classifier (the
-    Coursera notebooks' test cases have a 3-unit output layer). :func:`check_parameters` checks
-    the network.
-    """
-    if not isinstance(parameters, dict):
-        raise TypeError(f"parameters must be a dict of arrays, got {type(parameters).__name__}")
-    unknown = [k for k in parameters if not (isinstance(k, str) and _KEY.match(k))]
-    unknown = [k for k in unknown if k not in STANDARDIZER_KEYS]
-    if unknown:
-        raise ValueError(
-            f"parameters has keys that are not part of a network: {unknown} (expected 'W1', "
-            "'b1', 'gamma1', 'beta1', 'running_mean1', 'running_var1', ..., 'input_mean', "
-            "'input_scale')"
-        )
-    if not any(_KEY.match(key) for key in parameters):
-        raise ValueError("parameters has no layer keys such as 'W1', 'b1'")
-    for key, value in parameters.items():
-        if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
-            kind = type(value).__name__ if not isinstance(value, np.ndarray) else value.dtype
-            raise TypeError(f"parameters['{key}'] must be a NumPy array of floats, got {kind}")
-        if key.startswith("W") and (value.ndim != 2 or value.size == 0):
-            raise ValueError(
-                f"parameters['{key}'] must be 2-D (n_l, n_l-1) with n_l, n_l-1 >= 1, "
-                f"got {value.shape}"
-            )
-        if not np.isfinite(value).all():
-            raise ValueError(f"parameters['{key}'] contains NaN or infinite values")
-        if key.startswith("running_var") and (value < 0).any():
-            raise ValueError(f"parameters['{key}'] must be >= 0 (it is a variance)")
-    return parameters
-
-
-def _check_shape(parameters, key, shape):
-    if parameters[key].shape != shape:
-        raise ValueError(
-            f"parameters['{key}'] must have shape {shape}, got {parameters[key].shape}"
-        )
-
-
-def _check_layer_keys(parameters, layer, L, n):
-    """The keys of one layer besides ``W``: ``b``, or the four batch-norm arrays, each (n, 1)."""
-    found = [f"{name}{layer}" for name in BATCHNORM_KEYS if f"{name}{layer}" in parameters]
-    if found and layer == L:
-        raise ValueError(f"the output layer {L} cannot use batch norm (found {found})")
-    if found and f"b{layer}" in parameters:
-        raise ValueError(
-            f"layer {layer} has both 'b{layer}' and batch-norm keys {found}: a batch-norm "
-            "layer has no bias (its mean subtraction cancels b; beta replaces it)"
-        )
-    for name in BATCHNORM_KEYS if found else ("b",):
-        key = f"{name}{layer}"
-        if key not in parameters:
-            raise ValueError(f"parameters is missing '{key}' needed by layer {layer}")
-        _check_shape(parameters, key, (n, 1))
-
-
-def check_parameters(parameters):
-    """Check that ``parameters`` describes a complete network and return its ``layers_dims``.
-
-    Every layer ``1..L`` needs ``W``; a plain layer needs ``b``; a batch-normalised hidden layer
-    needs ``gamma``, ``beta``, ``running_mean`` and ``running_var`` and no ``b``; the output
-    layer ``L`` is plain and ``W{L}`` has one row. Shapes must chain: ``W{l}: (n_l, n_{l-1})``.
-    Every array is checked as in :func:`check_parameter_arrays`; an input standardizer
-    (``input_mean``, ``input_scale``: ``(n_0, 1)``, scale > 0) is optional.
-    """
-    check_parameter_arrays(parameters)
-    L = network_depth(parameters)
-    dims = []
-    for layer in range(1, L + 1):
-        if f"W{layer}" not in parameters:
-            raise ValueError(f"parameters is missing 'W{layer}' (the network has L = {L} layers)")
-        n, n_prev = parameters[f"W{layer}"].shape
-        if layer > 1 and n_prev != dims[-1]:
-            raise ValueError(
-                f"parameters['W{layer}'] has shape {(n, n_prev)} but layer {layer - 1} has "
-                f"{dims[-1]} units: expected ({n}, {dims[-1]})"
-            )
-        dims += [n_prev, n] if layer == 1 else [n]
-        _check_layer_keys(parameters, layer, L, n)
-    if dims[-1] != 1:
-        raise ValueError(
-            f"the output layer W{L} must have one row (one sigmoid unit), got {dims[-1]}"
-        )
-    _check_standardizer_keys(parameters, dims[0])
-    return dims
-
-
-def _check_standardizer_keys(parameters, n_x):
-    """Both or neither of ``input_mean`` and ``input_scale``, each (n_x, 1), the scale > 0."""
-    present = [key for key in STANDARDIZER_KEYS if key in parameters]
-    if present and len(present) != len(STANDARDIZER_KEYS):
-        missing = [key for key in STANDARDIZER_KEYS if key not in parameters]
-        raise ValueError(f"parameters has {present} but is missing {missing}: give both or none")
-    for key in present:
-        _check_shape(parameters, key, (n_x, 1))
-    if present and not (parameters["input_scale"] > 0).all():
-        raise ValueError("parameters['input_scale'] must be > 0 everywhere")
-
-
-def _check_layer_cache(cache, layer, L, m):
-    """One entry of ``caches["layers"]``: the arrays a layer's backward step reads."""
-    needed = ("linear",) if layer == L else ("linear", "batchnorm", "relu", "dropout")
-    where = f"caches['layers'][{layer - 1}]"
-    linear = cache.get("linear") if isinstance(cache, dict) else None
-    if linear is None or any(key not in cache for key in needed) or not (
-        isinstance(linear, tuple) and len(linear) == 3 and isinstance(linear[0], np.ndarray)
-        and linear[0].ndim == 2 and isinstance(linear[1], np.ndarray)
-    ):  # fmt: skip
-        raise ValueError(
-            f"{where} is not a layer cache of forward_propagation (expected a dict with keys "
-            f"{needed})"
-        )
-    if linear[0].shape[1] != m:
-        raise ValueError(
-            f"caches come from a forward pass on {linear[0].shape[1]} examples but AL has "
-            f"m = {m}: pass the AL and caches of the same forward_propagation call"
-        )
-    if layer < L:
-        shape = (linear[1].shape[0], m)
-        relu, mask, bn = cache["relu"], cache["dropout"], cache["batchnorm"]
-        if not (isinstance(relu, np.ndarray) and relu.shape == shape):
-            raise ValueError(f"{where}['relu'] must be the {shape} array of the forward pass")
-        if mask is not None and not (isinstance(mask, np.ndarray) and mask.shape == shape):
-            raise ValueError(f"{where}['dropout'] must be None or a {shape} mask")
-        if bn is not None and not (isinstance(bn, tuple) and len(bn) == 3):
-            raise ValueError(f"{where}['batchnorm'] must be None or the forward pass's cache")
-
-
-def check_caches(caches, m, keep_prob):
-    """Check that ``caches`` is the dict of a training-mode :func:`forward_propagation` call on
-    ``m`` examples with this ``keep_prob``.
-
-    Inference-mode caches (``training=False``) are accepted for networks without batch norm,
-    whose backward pass is the same in both modes; batch norm's backward pass needs the batch
-    statistics of training mode.
-    """
-    if not (isinstance(caches, dict) and isinstance(caches.get("layers"), list)):
-        raise TypeError("caches must be the dict returned by forward_propagation")
-    if not caches["layers"] or "keep_prob" not in caches:
-        raise ValueError(
-            "caches must be the dict returned by forward_propagation (it has no layers)"
-        )
-    keep_prob = check_keep_prob(keep_prob)
-    L = len(caches["layers"])
-    for layer, cache in enumerate(caches["layers"], start=1):
-        _check_layer_cache(cache, layer, L, m)
-    batch_norm = any(cache.get("batchnorm") is not None for cache in caches["layers"][:-1])
-    if batch_norm and not caches.get("training", True):
-        raise ValueError(
-            "caches come from an inference-mode pass (training=False): batch norm's backward "
-            "pass needs the batch statistics of a training-mode forward pass"
-        )
-    if keep_prob != caches["keep_prob"]:
-        raise ValueError(
-            f"keep_prob={keep_prob} differs from the forward pass's {caches['keep_prob']} "
-            "(1.0 when training=False): the backward pass must match the forward's dropout"
-        )
-
-
-def _as_generator(rng, name="rng"):
-    """Accept a ``numpy.random.Generator``, an integer seed >= 0, or None (fresh entropy)."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is not None:
-        check_number(rng, name, 0, integer=True)
-    return np.random.default_rng(rng)
 
 
 # --------------------------------------------------------------------------------------------
@@ -423,13 +82,8 @@ def initialize_parameters_he(layers_dims, seed=0, batch_norm=False, dtype=np.flo
     """
     layers_dims = check_layers_dims(layers_dims)
     batch_norm = check_flag(batch_norm, "batch_norm")
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError:
-        dtype = None
-    if dtype not in (np.float32, np.float64):
-        raise TypeError(f"dtype must be np.float32 or np.float64, got {dtype!r}")
-    rng = _as_generator(seed)
+    dtype = validation.check_dtype(dtype)
+    rng = validation.as_generator(seed)
     L = len(layers_dims) - 1
     parameters = {}
     for layer in range(1, L + 1):
@@ -746,12 +400,12 @@ def forward_propagation(
             applies them.
     """
     if check_input:
-        X, keep_prob = _check_forward_inputs(X, parameters, keep_prob, training)
-        rng = _as_generator(rng)
+        X, keep_prob = validation.check_forward_inputs(X, parameters, keep_prob, training)
+        rng = validation.as_generator(rng)
         bn_momentum = check_number(bn_momentum, "bn_momentum", 0.0, 1.0, high_open=True)
         bn_epsilon = check_number(bn_epsilon, "bn_epsilon", 0.0, low_open=True)
     if training and keep_prob < 1.0:
-        rng = _as_generator(rng)
+        rng = validation.as_generator(rng)
     bn_options = {"momentum": bn_momentum, "epsilon": bn_epsilon}
     L = network_depth(parameters)
     A, layer_caches, running_stats = standardize(X, parameters), [], {}
@@ -771,24 +425,6 @@ def forward_propagation(
         "training": training,
     }
     return sigmoid(ZL), caches
-
-
-def _check_forward_inputs(X, parameters, keep_prob, training):
-    """Validate the inputs of a forward pass; return ``X`` (floating) and ``keep_prob``."""
-    training = check_flag(training, "training")
-    dims = check_parameters(parameters)
-    X = check_X(X, n_x=dims[0])
-    keep_prob = check_keep_prob(keep_prob)
-    if (
-        training
-        and X.shape[1] < 2
-        and any(uses_batchnorm(parameters, l) for l in range(1, len(dims) - 1))
-    ):
-        raise ValueError(
-            "X has a single example: batch norm in training mode needs at least 2 (the variance "
-            "of one value is 0); use training=False to predict one example"
-        )
-    return X, keep_prob
 
 
 def compute_cost(AL, Y, parameters=None, lambd=0.0, *, check_input=True):
@@ -942,17 +578,6 @@ def dead_relu_fractions(X, parameters):
 # --------------------------------------------------------------------------------------------
 
 
-def trainable_keys(parameters):
-    """The keys of the trainable arrays (``W``, ``b``, ``gamma``, ``beta``), layer by layer."""
-    L = network_depth(parameters)
-    return [
-        f"{name}{layer}"
-        for layer in range(1, L + 1)
-        for name in TRAINABLE
-        if f"{name}{layer}" in parameters
-    ]
-
-
 def _central_differences(cost, parameters, key, entries, epsilon):
     """``(J(theta + epsilon) - J(theta - epsilon)) / (2 epsilon)`` for the given flat
     ``entries`` of ``parameters[key]``, as a list of floats; ``parameters`` is not modified."""
@@ -1021,7 +646,7 @@ def gradient_check(
 
     Returns: the relative error, a float.
     """
-    X, keep_prob = _check_forward_inputs(X, parameters, keep_prob, training=True)
+    X, keep_prob = validation.check_forward_inputs(X, parameters, keep_prob, training=True)
     Y = check_Y(Y, m=X.shape[1], dtype=X.dtype)
     lambd = check_lambd(lambd)
     epsilon = check_number(epsilon, "epsilon", 0.0, low_open=True)
