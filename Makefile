@@ -28,7 +28,7 @@ datasets/%.h5:
 	else echo "warning: $(DATA_SRC)/$*.h5 not found; see README.md, 'Getting the data'" >&2; fi
 
 train: venv data
-	$(BIN)/python -m neural_net_optimized $(ARGS)
+	$(BIN)/python -m cat_cli $(ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

@@ -15,7 +15,6 @@ augmentation, and ``"balanced-flips"`` is the older name of ``"flips+balance"``.
 
 import numpy as np
 
-import neural_network as nn
 import validation
 
 IMAGE_SHAPE = (64, 64, 3)
@@ -28,9 +27,9 @@ SHIFT_MODES = ("edge", "reflect")
 
 def _check_images(X, Y, image_shape):
     """``X`` as a floating ``(n_x, m)`` array matching ``image_shape``, and ``Y`` as ``(1, m)``."""
-    X = nn.check_X(X)
+    X = validation.check_X(X)
     if Y is not None:
-        Y = nn.check_Y(Y, m=X.shape[1], dtype=None)
+        Y = validation.check_Y(Y, m=X.shape[1], dtype=None)
     if (
         not isinstance(image_shape, tuple)
         or len(image_shape) != 3
@@ -103,15 +102,15 @@ def _check_mode(mode):
 
 def _check_shift_settings(copies, max_shift, seed, mode, image_shape):
     """The settings of :func:`augment_with_shifts`, checked: ``(copies, max_shift, seed)``."""
-    copies = nn.check_number(copies, "copies", 0, integer=True)
-    max_shift = nn.check_number(max_shift, "max_shift", 0, integer=True)
+    copies = validation.check_number(copies, "copies", 0, integer=True)
+    max_shift = validation.check_number(max_shift, "max_shift", 0, integer=True)
     if max_shift >= min(image_shape[:2]):
         raise ValueError(
             f"max_shift must be smaller than the image ({image_shape[0]} x {image_shape[1]}), "
             f"got {max_shift}"
         )
     _check_mode(mode)
-    return copies, max_shift, nn.check_number(seed, "seed", 0, integer=True)
+    return copies, max_shift, validation.check_number(seed, "seed", 0, integer=True)
 
 
 def augment_with_flips(X, Y, image_shape=IMAGE_SHAPE):
@@ -158,8 +157,8 @@ def balance_classes(X, Y):
     Returns:
         X_bal, Y_bal: the original columns followed by the repeated ones, ``(n_x, m + extra)``.
     """
-    X = nn.check_X(X)
-    Y = nn.check_Y(Y, m=X.shape[1], dtype=None)
+    X = validation.check_X(X)
+    Y = validation.check_Y(Y, m=X.shape[1], dtype=None)
     members = [np.flatnonzero(Y[0] == c) for c in (0, 1)]
     rare, common = sorted(members, key=len)
     if len(rare) == 0:
@@ -203,7 +202,9 @@ def augment(
     steps = augmentation_steps(spec)
     X, Y = _check_images(X, Y, image_shape)
     for name, value in (("shift_copies", shift_copies), ("max_shift", max_shift), ("seed", seed)):
-        nn.check_number(value, name, 0, integer=True)  # checked even where "shifts" is not asked
+        validation.check_number(
+            value, name, 0, integer=True
+        )  # checked even where "shifts" is not asked
     if "flips" in steps:
         X, Y = augment_with_flips(X, Y, image_shape)
     if "shifts" in steps:

@@ -1,6 +1,6 @@
 """The command line: train the chosen cat classifier, or rerun the search that chose it.
 
-``python -m cat_cli`` (also ``python -m neural_net_optimized`` and ``make train``) trains the
+``python -m cat_cli`` (``make train``) trains the
 configuration chosen by ``make search`` on all 209 training images and reports its test
 accuracy; every flag overrides one setting. ``python -m cat_cli search`` (``make search``)
 reruns the search on the training images and rewrites ``docs/cat_search.json``.

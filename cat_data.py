@@ -39,17 +39,8 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-import neural_network as nn
-
-# These moved to the modules whose job they are; they stay importable from here for one release
-# (see README, "What moved where").
-from augmentation import (  # noqa: F401
-    IMAGE_SHAPE,
-    augment_balanced_flips,
-    augment_with_flips,
-    balance_classes,
-)
-from model_selection import stratified_k_folds, train_dev_split  # noqa: F401
+import validation
+from augmentation import IMAGE_SHAPE
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "datasets"
 DATA_DIR_ENV = "CAT_DATA_DIR"
@@ -333,7 +324,7 @@ def load_image(path, size=IMAGE_SHAPE[:2]):
         raise TypeError(f"path must be a str or a path, got {type(path).__name__}")
     if not (isinstance(size, (tuple, list)) and len(size) == 2):
         raise TypeError(f"size must be a pair (height, width), got {size!r}")
-    height, width = (check_size(n, "size") for n in size)
+    height, width = (validation.check_number(n, "size", 1, 4096, integer=True) for n in size)
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no picture at '{path}'")
@@ -345,11 +336,6 @@ def load_image(path, size=IMAGE_SHAPE[:2]):
         raise ValueError(f"'{path}' is not a picture that can be read: {error}") from None
 
 
-def check_size(n, name, largest=4096):
-    """A picture size: an integer from 1 to ``largest`` pixels."""
-    return nn.check_number(n, name, 1, largest, integer=True)
-
-
 def class_balance(Y):
     """Return the fraction of examples labelled 1 (cat) in ``Y`` of shape (1, m), as a float."""
-    return float(np.mean(nn.check_Y(Y, dtype=None) == 1))
+    return float(np.mean(validation.check_Y(Y, dtype=None) == 1))

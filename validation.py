@@ -28,6 +28,19 @@ STANDARDIZE_PER = ("feature", "channel")  # what fit_standardizer fits one stati
 _KEY = re.compile(r"^(W|b|gamma|beta|running_mean|running_var)([1-9][0-9]*)$")
 
 
+def describe(value):
+    """A short description of ``value`` for an error message: an array by its type, dtype and
+    shape, a container by its type and length, anything else by a ``repr`` cut to 40 characters.
+    Never an array's contents."""
+    if isinstance(value, np.ndarray):
+        return f"an array of dtype {value.dtype} and shape {value.shape}"
+    if isinstance(value, (list, tuple, dict, set)) and len(value) > 4:
+        return f"a {type(value).__name__} of {len(value)} items"
+    text = repr(value)
+    text = text if len(text) <= 40 else text[:37] + "..."
+    return f"{text} ({type(value).__name__})"
+
+
 def _expected_range(low, high, low_open, high_open, integer):
     """The words for a range: ``in (0, 1]``, ``a finite number >= 0``, ``an integer >= 1``."""
     if low is not None and high is not None:
@@ -52,7 +65,7 @@ def check_number(
     kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, kinds):
         kind = "an integer" if integer else "a real number"
-        raise TypeError(f"{name} must be {kind}, got {value!r} ({type(value).__name__})")
+        raise TypeError(f"{name} must be {kind}, got {describe(value)}")
     try:
         number = int(value) if integer else float(value)
     except OverflowError:  # an int of hundreds of digits has no float
@@ -68,7 +81,7 @@ def check_number(
 def check_flag(value, name):
     """Return ``value`` as a Python bool: only True or False (or NumPy's), nothing truthy."""
     if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
+        raise TypeError(f"{name} must be True or False, got {describe(value)}")
     return bool(value)
 
 
@@ -82,7 +95,7 @@ def check_layers_dims(layers_dims):
         )
     for i, n in enumerate(layers_dims):
         if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
-            raise TypeError(f"layers_dims[{i}] must be an integer, got {n!r} ({type(n).__name__})")
+            raise TypeError(f"layers_dims[{i}] must be an integer, got {describe(n)}")
         if n < 1:
             raise ValueError(f"layers_dims[{i}] must be a positive layer size, got {n}")
     if layers_dims[-1] != 1:
@@ -411,7 +424,7 @@ def check_dtype(dtype, name="dtype"):
     except TypeError:
         checked = None
     if dtype is None or checked not in (np.float32, np.float64):
-        raise TypeError(f"{name} must be np.float32 or np.float64, got {dtype!r}")
+        raise TypeError(f"{name} must be np.float32 or np.float64, got {describe(dtype)}")
     return checked
 
 
@@ -429,13 +442,15 @@ def check_epsilon(epsilon, name="epsilon"):
     return check_number(epsilon, name, 0.0, low_open=True)
 
 
+# model()'s full batch is mini_batch_size=None; the command line spells it 0.
+FULL_BATCH_NOTE = " (or None for full batch; the command line's --mini-batch-size 0 is None)"
+
+
 def check_mini_batch_size(mini_batch_size):
     """A positive integer, or None for full batch."""
     if mini_batch_size is None:
         return None
-    return check_number(
-        mini_batch_size, "mini_batch_size", 1, integer=True, note=" (or None for full batch)"
-    )
+    return check_number(mini_batch_size, "mini_batch_size", 1, integer=True, note=FULL_BATCH_NOTE)
 
 
 # --------------------------------------------------------------------------------------------
@@ -473,17 +488,20 @@ def check_state_dict(state, name, parameters, non_negative=False):
 
 
 def check_update_inputs(parameters, grads, learning_rate, **states):
-    """Validate an update's inputs; return the learning rate as a float.
+    """Validate an update's inputs; return the learning rate as a float, and ``grads`` and each
+    state as dicts of arrays in the parameters' dtypes (a float32 network stays float32).
 
     Every trainable key needs a gradient (and an entry in each state dict) of its shape; the
     second-moment state ``s`` is an average of squares, so it cannot be negative.
     """
     check_parameter_arrays(parameters)
     learning_rate = check_positive(learning_rate, "learning_rate")
-    check_state_dict(grads, "grads", parameters)
-    for name, state in states.items():
+    checked = []
+    for name, state in {"grads": grads, **states}.items():
         check_state_dict(state, name, parameters, non_negative=name == "s")
-    return learning_rate
+        dtypes = {f"d{key}": parameters[key].dtype for key in trainable_keys(parameters)}
+        checked.append({key: np.asarray(a, dtypes[key]) for key, a in state.items()})
+    return learning_rate, *checked
 
 
 def check_decay_arguments(learning_rate0, epoch_num, decay_rate):
@@ -493,6 +511,158 @@ def check_decay_arguments(learning_rate0, epoch_num, decay_rate):
         check_number(epoch_num, "epoch_num", 0, integer=True),
         check_number(decay_rate, "decay_rate", 0.0),
     )
+
+
+def check_decay(decay, decay_rate, decay_every):
+    """``model()``'s decay arguments: ``(decay, decay_rate, decay_every)`` checked.
+
+    ``decay`` is None, a rate ``r >= 0`` (then ``decay_every`` may be an integer ``k >= 1``), or
+    a function such as ``update_lr`` (then ``decay_rate``, default 1, is what it is called with).
+    """
+    if decay_every is not None:
+        decay_every = check_number(decay_every, "decay_every", 1, integer=True)
+    if callable(decay):
+        if decay_every is not None:
+            raise ValueError("decay_every goes with a numeric decay; a function decay decides")
+        rate = 1.0 if decay_rate is None else check_number(decay_rate, "decay_rate", 0.0)
+        return decay, rate, None
+    if isinstance(decay, str):
+        raise TypeError(
+            f"decay must be a function such as update_lr (decay=update_lr, not the string "
+            f"{decay!r}) or a decay rate >= 0"
+        )
+    if decay_rate is not None:
+        raise ValueError("decay_rate goes with a function decay; a numeric decay is the rate")
+    if decay is None:
+        if decay_every is not None:
+            raise ValueError("decay_every needs a decay rate: pass decay=r as well")
+        return None, None, None
+    note = " (an inverse-time decay rate), or a function such as update_lr"
+    return check_number(decay, "decay", 0.0, note=note), None, decay_every
+
+
+def check_decayed_learning_rate(value, epoch):
+    """What a decay function returned for ``epoch``: a learning rate ``> 0``."""
+    note = f" (decay returned it for epoch {epoch})"
+    return check_number(value, "the learning rate", 0.0, low_open=True, note=note)
+
+
+# --------------------------------------------------------------------------------------------
+# Declared constraints: a table of argument -> allowed values, checked in one call
+# --------------------------------------------------------------------------------------------
+
+
+def number(low=None, high=None, *, optional=False, **bounds):
+    """A constraint: a number between ``low`` and ``high`` (see :func:`check_number`), or None
+    too with ``optional=True``."""
+
+    def check(value, name):
+        if optional and value is None:
+            return None
+        return check_number(value, name, low, high, **bounds)
+
+    return check
+
+
+def flag(*, optional=False):
+    """A constraint: True or False, or None too with ``optional=True``."""
+    return lambda value, name: None if optional and value is None else check_flag(value, name)
+
+
+def one_of(choices):
+    """A constraint: one of ``choices`` (strings)."""
+
+    def check(value, name):
+        if not isinstance(value, str) or value not in choices:
+            raise ValueError(f"{name} must be one of {tuple(choices)}, got {describe(value)}")
+        return value
+
+    return check
+
+
+def check_arguments(constraints, arguments):
+    """``{name: checked value}`` for every name of ``constraints`` (a table name -> constraint,
+    as scikit-learn's ``_parameter_constraints``), taking the values from ``arguments`` (a
+    function's ``locals()``)."""
+    return {name: check(arguments[name], name) for name, check in constraints.items()}
+
+
+# --------------------------------------------------------------------------------------------
+# model()'s data and settings
+# --------------------------------------------------------------------------------------------
+
+
+def check_standardizer(standardize, n_x):
+    """None, ``"feature"``, ``"channel"`` or a fitted ``{"input_mean", "input_scale"}``."""
+    if standardize is None or (isinstance(standardize, str) and standardize in STANDARDIZE_PER):
+        return standardize
+    if not isinstance(standardize, dict) or set(standardize) != set(STANDARDIZER_KEYS):
+        raise TypeError(
+            "standardize must be None, 'feature', 'channel' or the dict of fit_standardizer, "
+            f"got {describe(standardize)}"
+        )
+    try:
+        check_parameters({"W1": np.zeros((1, n_x)), "b1": np.zeros((1, 1)), **standardize})
+    except (TypeError, ValueError) as error:
+        message = str(error).replace("parameters[", "standardize[")
+        raise type(error)(f"standardize is not a valid fitted standardizer: {message}") from None
+    return standardize
+
+
+def check_dev_set(X_dev, Y_dev, early_stopping):
+    """Both of ``X_dev`` and ``Y_dev`` or neither; early stopping needs them."""
+    if (X_dev is None) != (Y_dev is None):
+        raise ValueError("give both X_dev and Y_dev, or neither")
+    if early_stopping is not None and X_dev is None:
+        raise ValueError("early_stopping needs a dev set: pass X_dev and Y_dev")
+
+
+def check_batch_size(mini_batch_size, m, batch_norm):
+    """The examples per update (``m`` for full batch, ``mini_batch_size=None``). Batch norm in
+    training mode needs at least 2 examples in every batch: the variance of one value is 0."""
+    batch_size = min(m, mini_batch_size or m)
+    if batch_norm and batch_size < 2:
+        raise ValueError(
+            f"batch_norm=True needs at least 2 examples per mini-batch (the variance of one "
+            f"value is 0), got m = {m} and mini_batch_size = {mini_batch_size}"
+        )
+    return batch_size
+
+
+def check_training_finite(epoch_cost, parameters, epoch, learning_rate):
+    """Raise FloatingPointError once the training cost or the running statistics are NaN or inf.
+
+    Batch norm's running statistics are watched too: they are not part of the training cost
+    (which uses batch statistics) and can overflow while it looks fine. Weights that overflow
+    make the cost non-finite at the next step; the final weights are checked once, at the end,
+    by :func:`check_trained_finite` (a pass over ``W1`` every epoch would cost about 2% of a
+    full-batch run).
+    """
+    running = (value for key, value in parameters.items() if key.startswith(RUNNING))
+    if not (math.isfinite(epoch_cost) and all(np.isfinite(a).all() for a in running)):
+        raise FloatingPointError(
+            f"the training cost (or batch norm's running statistics) became non-finite "
+            f"(cost {epoch_cost}) in epoch {epoch}: the learning rate {learning_rate:g} is "
+            "probably too large; try a smaller one"
+        )
+
+
+def check_trained_finite(parameters):
+    """Raise FloatingPointError if a trained array holds NaN or inf."""
+    if not all(np.isfinite(value).all() for value in parameters.values()):
+        raise FloatingPointError(
+            "the parameters became non-finite during training: the learning rate is probably "
+            "too large; try a smaller one"
+        )
+
+
+def check_update_finite(*states):
+    """Raise ValueError if an update rule's results (dicts of arrays) hold NaN or inf."""
+    if not all(np.isfinite(a).all() for state in states for a in state.values()):
+        raise ValueError(
+            "the update overflowed: the gradients or the learning rate are too large for the "
+            "parameters' dtype"
+        )
 
 
 # --------------------------------------------------------------------------------------------

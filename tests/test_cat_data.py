@@ -353,16 +353,24 @@ def test_load_image_says_what_is_wrong_with_a_missing_or_unreadable_file(tmp_pat
 
 
 # ---------------------------------------------------------------------------------------------
-# Names that moved
+# Loading the images loads no trainer: the previous release's re-exports have ended
 # ---------------------------------------------------------------------------------------------
 
 
-def test_the_split_folds_and_flips_are_still_importable_from_cat_data():
-    import augmentation
-    import model_selection
+def test_cat_data_no_longer_re_exports_the_split_folds_and_flips():
+    for name in ("train_dev_split", "stratified_k_folds", "augment_with_flips", "balance_classes"):
+        assert not hasattr(cat_data, name), name
 
-    assert cat_data.train_dev_split is model_selection.train_dev_split
-    assert cat_data.stratified_k_folds is model_selection.stratified_k_folds
-    assert cat_data.augment_with_flips is augmentation.augment_with_flips
-    assert cat_data.balance_classes is augmentation.balance_classes
-    assert cat_data.augment_balanced_flips is augmentation.augment_balanced_flips
+
+def test_importing_cat_data_imports_neither_the_trainer_nor_model_selection():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, cat_data; print(sorted(m for m in sys.modules if m in "
+        "('neural_net_optimized', 'model_selection')))"
+    )
+    root = str(__import__("pathlib").Path(__file__).resolve().parent.parent)
+    completed = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
+                               text=True, timeout=60)  # fmt: skip
+    assert completed.stdout.strip() == "[]", completed.stderr

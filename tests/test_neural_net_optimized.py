@@ -28,6 +28,7 @@ from problems import assert_same_arrays, noisy_dev_set, separable_problem, two_m
 import model_selection as ms
 import neural_net_optimized as nno
 import neural_network as nn
+import persistence
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
@@ -1057,7 +1058,7 @@ def test_a_damaged_file_is_a_value_error_saying_it_is_not_readable(tmp_path, dam
 
 
 def test_a_tagged_file_whose_network_is_broken_is_a_value_error(tmp_path):
-    np.savez(tmp_path / "broken.npz", __format__=np.array(nno._FILE_FORMAT),
+    np.savez(tmp_path / "broken.npz", __format__=np.array(persistence._FILE_FORMAT),
              __metadata__=np.array("{}"), **{"param:W1": np.ones((2, 3))})  # fmt: skip
     with pytest.raises(ValueError, match="b1"):
         nno.load_parameters(tmp_path / "broken.npz")
@@ -1093,25 +1094,29 @@ def test_saving_into_a_missing_directory_or_onto_a_directory_says_so(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
-# Names that moved in this release stay importable from here
+# The previous release's forwarding of moved names has ended (CHANGELOG.md lists their homes)
 # ---------------------------------------------------------------------------------------------
 
 
-def test_moved_names_are_still_importable_from_neural_net_optimized():
-    import cat_cli
+def test_names_that_moved_a_release_ago_are_no_longer_forwarded_from_here():
+    for name in ("evaluate", "random_search", "format_trials", "METRICS", "main"):
+        with pytest.raises(AttributeError, match=name):
+            getattr(nno, name)
+    changelog = (Path(__file__).resolve().parent.parent / "CHANGELOG.md").read_text()
+    assert "`evaluate`" in changelog and "`model_selection`" in changelog
 
-    moved = [
-        "evaluate", "accuracy", "balanced_accuracy", "confusion_counts", "log_loss",
-        "scores_from_probabilities", "random_search", "train_configuration",
-        "sample_configuration", "format_trials", "DEFAULT_SEARCH_SPACE", "METRICS",
-    ]  # fmt: skip
-    for name in moved:
-        assert getattr(nno, name) is getattr(ms, name), name
-    assert nno.main is cat_cli.main
-    from neural_net_optimized import evaluate, random_search  # noqa: F401
 
-    with pytest.raises(AttributeError, match="no_such_name"):
-        nno.no_such_name  # noqa: B018
+def test_the_jobs_split_out_of_this_module_are_still_importable_from_it():
+    import _speed_path
+    import learning_rate_decay
+    import persistence
+
+    assert nno.save_parameters is persistence.save_parameters
+    assert nno.load_parameters is persistence.load_parameters
+    assert nno.update_lr is learning_rate_decay.update_lr
+    assert nno.schedule_lr_decay is learning_rate_decay.schedule_lr_decay
+    for rule in ("gd_step", "momentum_step", "rmsprop_step", "adam_step"):
+        assert getattr(nno, rule) is getattr(_speed_path, rule)
 
 
 def test_model_options_are_the_keyword_arguments_of_model():
@@ -1120,45 +1125,8 @@ def test_model_options_are_the_keyword_arguments_of_model():
 
 
 # ---------------------------------------------------------------------------------------------
-# Large arrays are updated a few rows at a time: bit-for-bit the same result
+# model() takes its steps through the speed path: the same steps as the textbook rules
 # ---------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_flushing_sets_only_subnormal_entries_to_zero(dtype):
-    tiny = np.finfo(dtype).tiny
-    array = np.array([[tiny / 4, -tiny / 1024, tiny, -tiny], [0.0, 1e-3, -2.5, tiny * 2]], dtype)
-    expected = array.copy()
-    expected[0, :2] = 0.0
-
-    nno._flush_subnormals(array)
-
-    np.testing.assert_array_equal(array, expected)
-    assert array.dtype == dtype
-
-
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_row_block_updates_equal_the_whole_array_update(dtype):
-    rng = np.random.default_rng(0)
-    shape = (20, 4096)  # large enough to be split into row blocks
-    theta, g, v, s = (rng.standard_normal(shape).astype(dtype) for _ in range(4))
-    s = np.abs(s)
-    parameters = {"W1": theta, "b1": np.zeros((20, 1), dtype)}
-    grads = {"dW1": g, "db1": np.ones((20, 1), dtype)}
-    state_v = {"dW1": v, "db1": np.zeros((20, 1), dtype)}
-    state_s = {"dW1": s, "db1": np.zeros((20, 1), dtype)}
-
-    new, new_v, new_s = nno.update_parameters_with_adam(
-        parameters, grads, state_v, state_s, 7, 0.01, 0.9, 0.999, 1e-8
-    )
-
-    # adam_step on the whole arrays, with the moments as the sums it keeps (V = v / (1 - beta1)).
-    expected = [theta.copy(), g.copy(), v / (1 - 0.9), s / (1 - 0.999)]
-    nno.adam_step(*expected, 7, 0.01, 0.9, 0.999, 1e-8)
-    np.testing.assert_array_equal(new["W1"], expected[0])
-    np.testing.assert_array_equal(new_v["dW1"], expected[2] * (1 - 0.9))
-    np.testing.assert_array_equal(new_s["dW1"], expected[3] * (1 - 0.999))
-    assert new["W1"].dtype == dtype
 
 
 @pytest.mark.parametrize("batch_norm", [False, True], ids=["plain", "batch_norm"])
