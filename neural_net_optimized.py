@@ -66,15 +66,17 @@ def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
     """Shuffle the examples and cut them into mini-batches.
 
     Args:
-        X: ``(n_x, m)``; Y: ``(1, m)``: one shared permutation is applied to both.
+        X: ``(n_x, m)``; Y: ``(1, m)`` labels or one-hot ``(K, m)``: one shared permutation is
+            applied to both.
         mini_batch_size: the size of every batch but possibly the last.
         seed: an int or a ``numpy.random.Generator``.
 
     Returns:
-        a list of ``(X_batch: (n_x, size), Y_batch: (1, size))`` pairs covering every example once.
+        a list of ``(X_batch: (n_x, size), Y_batch: (1 or K, size))`` pairs covering every
+        example once.
     """
     X = validation.check_X(X)
-    Y = validation.check_Y(Y, m=X.shape[1], dtype=None)
+    Y = validation.check_Y(Y, m=X.shape[1], dtype=None, num_classes=None)
     mini_batch_size = validation.check_number(mini_batch_size, "mini_batch_size", 1, integer=True)
     batches = mini_batch_indices(X.shape[1], mini_batch_size, validation.as_generator(seed, "seed"))
     return [(X[:, idx], Y[:, idx]) for idx in batches]
@@ -242,6 +244,7 @@ _MODEL_CONSTRAINTS = {
     "progress": validation.flag(optional=True),
     "bn_momentum": _AVERAGE_WEIGHT,
     "bn_epsilon": validation.number(0.0, low_open=True),
+    "initialization": validation.one_of(nn.INITIALIZATIONS),
 }
 
 
@@ -255,7 +258,8 @@ def _prepare_inputs(X, Y, X_dev, Y_dev, layers_dims, dtype, standardize):
     n_x = layers_dims[0]
     X = validation.check_X(X, n_x=n_x)
     dtype = X.dtype if dtype is None else validation.check_dtype(dtype)
-    Y = validation.check_Y(Y, m=X.shape[1], dtype=dtype)
+    # Y: 0/1 for a sigmoid output; one-hot (K, m) for K classes, whichever form it came in.
+    Y = validation.check_Y(Y, m=X.shape[1], dtype=dtype, num_classes=layers_dims[-1])
     standardize = validation.check_standardizer(standardize, n_x)
     X = _speed_path.training_layout(X, dtype)
     if isinstance(standardize, str):
@@ -266,7 +270,9 @@ def _prepare_inputs(X, Y, X_dev, Y_dev, layers_dims, dtype, standardize):
     dev = None
     if X_dev is not None:
         X_dev = validation.check_X(X_dev, n_x=n_x, name="X_dev")
-        Y_dev = validation.check_Y(Y_dev, m=X_dev.shape[1], name="Y_dev", dtype=dtype)
+        Y_dev = validation.check_Y(
+            Y_dev, m=X_dev.shape[1], name="Y_dev", dtype=dtype, num_classes=layers_dims[-1]
+        )
         dev = (nn.standardize(_speed_path.training_layout(X_dev, dtype), standardize), Y_dev)
     return X, Y, dev, standardize
 
@@ -335,7 +341,9 @@ def _record_epoch(history, epoch_cost, learning_rate, parameters, dev):
         X_dev, Y_dev = dev
         probabilities = nn.predict_proba(X_dev, parameters, check_input=False)
         history["dev_cost"].append(nn.compute_cost(probabilities, Y_dev, check_input=False))
-        history["dev_accuracy"].append(float(np.mean((probabilities > 0.5) == Y_dev)))
+        # Y_dev is 0/1 or one-hot: the same rule turns it into its class labels.
+        correct = nn.probabilities_to_labels(probabilities) == nn.probabilities_to_labels(Y_dev)
+        history["dev_accuracy"].append(float(np.mean(correct)))
 
 
 class _EarlyStopping:
@@ -407,21 +415,24 @@ def _seed_sequences(seed):
     return np.random.SeedSequence(seed).spawn(2)
 
 
-def initial_parameters(layers_dims, seed=0, batch_norm=False, dtype=np.float64):
-    """The He-initialised network that ``model(..., seed=seed)`` starts from.
+def initial_parameters(layers_dims, seed=0, batch_norm=False, dtype=np.float64, *,
+                       initialization="he"):  # fmt: skip
+    """The network that ``model(..., seed=seed, initialization=...)`` starts from.
 
     ``trained["W1"] - initial_parameters(...)["W1"]`` is what training changed.
     """
     init_seed, _ = _seed_sequences(seed)
-    return nn.initialize_parameters_he(
-        layers_dims, seed=np.random.default_rng(init_seed), batch_norm=batch_norm, dtype=dtype
+    return nn.initialize_parameters(
+        layers_dims, initialization, np.random.default_rng(init_seed), batch_norm, dtype
     )
 
 
-def _initial_state(layers_dims, seed, batch_norm, dtype):
+def _initial_state(layers_dims, seed, batch_norm, dtype, initialization):
     """The initial parameters and the generator for shuffling and dropout, both from ``seed``."""
     _, train_seed = _seed_sequences(seed)
-    parameters = initial_parameters(layers_dims, seed, batch_norm, dtype)
+    parameters = initial_parameters(
+        layers_dims, seed, batch_norm, dtype, initialization=initialization
+    )
     return parameters, np.random.default_rng(train_seed)
 
 
@@ -430,11 +441,13 @@ def model(X, Y, layers_dims, *, optimizer="adam", learning_rate=None, num_epochs
           beta2=0.999, epsilon=1e-8, decay=None, decay_rate=None, decay_every=None, X_dev=None,
           Y_dev=None, early_stopping=None, standardize=None, seed=0, print_cost=False,
           print_every=None, progress=None, dtype=None, bn_momentum=nn.BN_MOMENTUM,
-          bn_epsilon=nn.BN_EPSILON):  # fmt: skip
-    """Train an L-layer network ``[LINEAR -> (BN) -> RELU -> (DROPOUT)] * (L-1) -> SIGMOID``.
+          bn_epsilon=nn.BN_EPSILON, initialization="he"):  # fmt: skip
+    """Train an L-layer network ``[LINEAR -> (BN) -> RELU -> (DROPOUT)] * (L-1) -> OUTPUT``.
 
     Args:
-        X: ``(n_x, m)`` training inputs; Y: ``(1, m)`` 0/1 labels; layers_dims: ``[n_x, ..., 1]``.
+        X: ``(n_x, m)`` training inputs; layers_dims: ``[n_x, ..., n_L]``. ``n_L = 1``: a sigmoid
+            output and ``Y`` ``(1, m)`` 0/1 labels; ``n_L = K >= 2``: a softmax over K classes
+            and ``Y`` ``(1, m)`` labels ``0..K-1`` or one-hot ``(K, m)``.
         optimizer: ``"gd"``, ``"momentum"`` (``beta``), ``"rmsprop"`` (``beta2``, ``epsilon``)
             or ``"adam"`` (``beta1``, ``beta2``, ``epsilon``); learning_rate: ``alpha_0``, None
             for ``DEFAULT_LEARNING_RATES[optimizer]``.
@@ -450,6 +463,8 @@ def model(X, Y, layers_dims, *, optimizer="adam", learning_rate=None, num_epochs
         standardize: None, ``"feature"`` or ``"channel"`` (fit ``nn.fit_standardizer`` on ``X``),
             or a fitted standardizer: the returned network holds it and takes raw inputs.
         seed: an int or Generator: the same seed gives a bit-for-bit identical run.
+        initialization: the initial weights, ``"he"``, ``"random"`` (the course's large
+            ``N(0, 1) * 10``) or ``"zeros"`` (see ``nn.initial_weights``).
         print_cost: print the cost every ``print_every`` epochs (default: about 10 lines);
             progress: a tqdm bar (default: when ``print_cost``); dtype: float64 or float32
             (None: ``X``'s, float64 for integers), kept end to end.
@@ -458,7 +473,8 @@ def model(X, Y, layers_dims, *, optimizer="adam", learning_rate=None, num_epochs
         ``(parameters, history)``: the trained network (running statistics included), and
         per-epoch lists of floats: ``"cost"`` (the training cost with its L2 term and dropout,
         the batch costs' mean weighted by size), ``"learning_rate"``, and with a dev set
-        ``"dev_cost"`` (no L2, no dropout) and ``"dev_accuracy"``. No timings: time the call.
+        ``"dev_cost"`` (no L2, no dropout) and ``"dev_accuracy"`` (the predicted class, by
+        ``nn.probabilities_to_labels``). No timings: time the call.
         Raises FloatingPointError when the cost becomes NaN or infinite (alpha too large).
     """
     layers_dims = validation.check_layers_dims(layers_dims)
@@ -469,7 +485,7 @@ def model(X, Y, layers_dims, *, optimizer="adam", learning_rate=None, num_epochs
     X, Y, dev, standardizer = _prepare_inputs(X, Y, X_dev, Y_dev, layers_dims, dtype, standardize)
     batch_size = validation.check_batch_size(settings["mini_batch_size"], X.shape[1], batch_norm)
 
-    parameters, rng = _initial_state(layers_dims, seed, batch_norm, X.dtype)
+    parameters, rng = _initial_state(layers_dims, seed, batch_norm, X.dtype, initialization)
     moments = {key: settings[key] for key in ("beta", "beta1", "beta2", "epsilon")}
     update = _speed_path.InPlaceOptimizer(optimizer, parameters, **moments)  # in place
     history, stopping = _new_history(dev is not None), _EarlyStopping(early_stopping)

@@ -1,14 +1,18 @@
-"""The mathematics of an L-layer binary classifier, in plain NumPy.
+"""The mathematics of an L-layer classifier, in plain NumPy.
 
-The network is ``[LINEAR -> (BATCHNORM) -> RELU -> (DROPOUT)] * (L-1) -> LINEAR -> SIGMOID``.
-Every step is a pair of functions in the style ``*_forward`` / ``*_backward``: the forward step
-returns its output and a *cache* of what the backward step needs, and the backward step turns the
-gradient of its output into the gradients of its input and of its parameters.
+The network is ``[LINEAR -> (BATCHNORM) -> RELU -> (DROPOUT)] * (L-1) -> LINEAR -> OUTPUT``, the
+output a SIGMOID unit for two classes or a SOFTMAX over ``K >= 2`` classes. Every step is a pair
+of functions in the style ``*_forward`` / ``*_backward``: the forward step returns its output and
+a *cache* of what the backward step needs, and the backward step turns the gradient of its
+output into the gradients of its input and of its parameters.
 
 Conventions
 -----------
-* ``X`` has shape ``(n_x, m)``: one column per example. ``Y`` has shape ``(1, m)`` with 0/1 labels.
-* ``layers_dims = [n_0, n_1, ..., n_L]`` with ``n_0 = n_x`` and ``n_L = 1``.
+* ``X`` has shape ``(n_x, m)``: one column per example.
+* ``layers_dims = [n_0, n_1, ..., n_L]`` with ``n_0 = n_x``. ``n_L = 1``: one sigmoid unit,
+  ``P(y = 1 | x)``, and labels ``Y: (1, m)`` of 0s and 1s. ``n_L = K >= 2``: a softmax over
+  ``K`` classes, ``P(y = k | x)`` in row ``k``, and labels either ``(1, m)`` integers
+  ``0..K-1`` or one-hot ``(K, m)``.
 * ``parameters`` is a plain dict. Layer ``l`` has ``W{l}: (n_l, n_{l-1})`` and either
   ``b{l}: (n_l, 1)`` or, with batch normalisation, ``gamma{l}, beta{l}: (n_l, 1)`` plus the
   inference statistics ``running_mean{l}, running_var{l}: (n_l, 1)``. The trainable keys are
@@ -17,10 +21,13 @@ Conventions
   :func:`fit_standardizer`): then it standardises its raw inputs itself, and is not trained.
 * ``grads`` has the same trainable keys with a ``d`` prefix: ``dW1``, ``db1``, ``dgamma1``, ...
 * Gradients of activations (``dA``, ``dZ``) are taken of the *summed* loss
-  ``m * J = sum_i L(a_i, y_i)``, so that the output layer starts from the clean ``dZ_L = A_L - Y``;
-  parameter gradients divide by ``m`` once, which makes them gradients of the mean cost ``J``.
+  ``m * J = sum_i L(a_i, y_i)``, so that the output layer starts from the clean ``dZ_L = A_L - Y``
+  (``Y`` one-hot for K classes); parameter gradients divide by ``m`` once, which makes them
+  gradients of the mean cost ``J``. (The course writes ``dZ_L = A_L - Y`` for the mean cost's
+  ``dAL`` too, and divides by ``m`` in ``dW``: the same numbers, counted in one place.)
 
-No function here keeps state or modifies its arguments: the same call gives the same result.
+Every public function checks its arguments at the top, through ``validation``, then does the
+math. No function here keeps state or modifies its arguments: the same call gives the same result.
 """
 
 import math
@@ -28,6 +35,7 @@ import math
 import numpy as np
 
 import validation
+from standardization import fit_standardizer, standardize  # noqa: F401
 from validation import (  # noqa: F401  (public here too, as before validation had a room)
     BATCHNORM_KEYS,
     MIN_KEEP_PROB,
@@ -60,18 +68,36 @@ BN_EPSILON = 1e-5
 # --------------------------------------------------------------------------------------------
 
 
-def initialize_parameters_he(layers_dims, seed=0, batch_norm=False, dtype=np.float64):
-    """He initialisation: ``W{l} ~ N(0, 2 / n_{l-1})``, ``b{l} = 0``.
+INITIALIZATIONS = ("he", "random", "zeros")
 
-    The variance ``2 / n_{l-1}`` keeps the variance of the activations roughly constant from layer
-    to layer for ReLU units, which zero half of their inputs (He et al., 2015).
+
+def initial_weights(shape, method, rng):
+    """The initial ``W{l}`` of shape ``(n_l, n_{l-1})``, by ``method``:
+
+    * ``"he"``: ``W ~ N(0, 2 / n_{l-1})``. The variance ``2 / n_{l-1}`` keeps the variance of the
+      activations roughly constant from layer to layer for ReLU units, which zero half of their
+      inputs (He et al., 2015).
+    * ``"random"``: ``W ~ N(0, 1) * 10``, the course's "large random" start: the first
+      activations are huge, the sigmoid saturates, and training starts slowly.
+    * ``"zeros"``: ``W = 0``. Every unit of a layer computes the same thing and receives the same
+      gradient, so they stay identical: the symmetry is never broken.
+    """
+    if method == "zeros":
+        return np.zeros(shape)
+    scale = np.sqrt(2.0 / shape[1]) if method == "he" else 10.0
+    return rng.standard_normal(shape) * scale
+
+
+def initialize_parameters(layers_dims, method="he", seed=0, batch_norm=False, dtype=np.float64):
+    """A new network: the weights by ``method`` (see :func:`initial_weights`), ``b{l} = 0``.
 
     With ``batch_norm=True`` each hidden layer gets ``gamma{l} = 1``, ``beta{l} = 0`` and the
     running statistics ``running_mean{l} = 0``, ``running_var{l} = 1`` instead of ``b{l}``; the
     output layer always keeps ``W{L}, b{L}``.
 
     Args:
-        layers_dims: ``[n_0, n_1, ..., n_L]`` with ``n_L = 1``.
+        layers_dims: ``[n_0, n_1, ..., n_L]``, ``n_L = 1`` (sigmoid) or ``K >= 2`` (softmax).
+        method: ``"he"``, ``"random"`` or ``"zeros"``.
         seed: seed (or ``numpy.random.Generator``) for the weights.
         batch_norm: whether hidden layers use batch normalisation.
         dtype: floating dtype of every array (float64 or float32). The weights are drawn in
@@ -80,16 +106,15 @@ def initialize_parameters_he(layers_dims, seed=0, batch_norm=False, dtype=np.flo
     Returns:
         parameters: ``W{l}: (n_l, n_{l-1})`` and ``b{l}: (n_l, 1)`` or the batch-norm keys.
     """
-    layers_dims = check_layers_dims(layers_dims)
-    batch_norm = check_flag(batch_norm, "batch_norm")
-    dtype = validation.check_dtype(dtype)
-    rng = validation.as_generator(seed)
+    layers_dims, method, batch_norm, dtype = validation.check_initialization(
+        layers_dims, method, batch_norm, dtype, INITIALIZATIONS
+    )
+    rng = validation.as_generator(seed, "seed")
     L = len(layers_dims) - 1
     parameters = {}
     for layer in range(1, L + 1):
         n_prev, n = layers_dims[layer - 1], layers_dims[layer]
-        W = rng.standard_normal((n, n_prev)) * np.sqrt(2.0 / n_prev)
-        parameters[f"W{layer}"] = W.astype(dtype)
+        parameters[f"W{layer}"] = initial_weights((n, n_prev), method, rng).astype(dtype)
         if batch_norm and layer < L:
             parameters[f"gamma{layer}"] = np.ones((n, 1), dtype)
             parameters[f"beta{layer}"] = np.zeros((n, 1), dtype)
@@ -98,6 +123,12 @@ def initialize_parameters_he(layers_dims, seed=0, batch_norm=False, dtype=np.flo
         else:
             parameters[f"b{layer}"] = np.zeros((n, 1), dtype)
     return parameters
+
+
+def initialize_parameters_he(layers_dims, seed=0, batch_norm=False, dtype=np.float64):
+    """He initialisation, ``W{l} ~ N(0, 2 / n_{l-1})``, ``b{l} = 0``: see
+    :func:`initialize_parameters` (``method="he"``)."""
+    return initialize_parameters(layers_dims, "he", seed, batch_norm, dtype)
 
 
 # --------------------------------------------------------------------------------------------
@@ -172,6 +203,17 @@ def sigmoid(Z):
     """
     e = np.exp(-np.abs(Z))
     return np.where(Z >= 0, 1.0, e) / (1.0 + e)
+
+
+def softmax(Z):
+    """``softmax(z)_k = e^{z_k} / sum_j e^{z_j}``, column by column: ``(K, m)`` probabilities.
+
+    Subtracting each column's maximum first changes nothing (the factor ``e^{-max}`` cancels)
+    but keeps ``exp`` at or below 1: no overflow, even for logits of 1e4, and the largest entry
+    of each column is exactly ``e^0 = 1`` before normalising, so the sum is never 0.
+    """
+    e = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
 
 
 def relu_forward(Z):
@@ -271,81 +313,6 @@ def batchnorm_backward(dZ_tilde, cache):
 
 
 # --------------------------------------------------------------------------------------------
-# Input standardisation: a fitted pair, stored with the network
-# --------------------------------------------------------------------------------------------
-
-
-def fit_standardizer(X, per="feature", channels=3):
-    """Fit ``x_std = (x - mean) / scale`` on training inputs ``X: (n_x, m)``.
-
-    Raw pixels are all positive, so every input to a first-layer unit pushes it the same way and
-    many ReLUs start (and stay) dead; centring the inputs removes that bias.
-
-    Args:
-        X: ``(n_x, m)`` training inputs only: statistics fitted on data later scored would let
-            it leak into the model.
-        per: ``"feature"``, one mean and standard deviation per row of ``X`` (a "mean image");
-            or ``"channel"``, one per colour channel, for images flattened in (H, W, C) order,
-            where row ``i`` holds channel ``i % channels``.
-        channels: the number of channels ``C`` for ``per="channel"``.
-
-    Returns:
-        ``{"input_mean": (n_x, 1), "input_scale": (n_x, 1)}`` in ``X``'s dtype. A constant
-        feature has standard deviation 0 and gets scale 1, so it maps to 0 instead of NaN.
-        Merged into ``parameters`` (``{**parameters, **stats}``), it makes the network
-        standardise its own inputs, so it predicts on raw inputs and is saved with them.
-    """
-    X = check_X(X)
-    if per not in STANDARDIZE_PER:
-        raise ValueError(f"per must be 'feature' or 'channel', got {per!r}")
-    with np.errstate(over="ignore", invalid="ignore"):  # checked below
-        return _fitted_standardizer(X, per, channels)
-
-
-def _fitted_standardizer(X, per, channels):
-    """The statistics of :func:`fit_standardizer` (its arguments checked)."""
-    n_x = X.shape[0]
-    if per == "feature":
-        mean, std = X.mean(axis=1, keepdims=True), X.std(axis=1, keepdims=True)
-    else:
-        channels = check_number(channels, "channels", 1, integer=True)
-        if n_x % channels:
-            raise ValueError(f"X has {n_x} rows, not a multiple of channels = {channels}")
-        by_channel = X.reshape(n_x // channels, channels, X.shape[1])
-        mean = np.tile(by_channel.mean(axis=(0, 2)), n_x // channels)[:, None]
-        std = np.tile(by_channel.std(axis=(0, 2)), n_x // channels)[:, None]
-    if not (np.isfinite(mean).all() and np.isfinite(std).all()):
-        raise ValueError("X's values are too large to standardise: their variance overflows")
-    scale = np.where(std > 0, std, 1.0).astype(X.dtype)
-    return {"input_mean": mean.astype(X.dtype), "input_scale": scale}
-
-
-def standardize(X, stats):
-    """``(X - input_mean) / input_scale``: the inputs as the standardised network sees them.
-
-    Args:
-        X: ``(n_x, m)``; stats: from :func:`fit_standardizer`, or a ``parameters`` dict that
-            holds one (without one, or with None, ``X`` is returned as it is).
-    """
-    if stats is None:
-        return X
-    if not isinstance(stats, dict):
-        raise TypeError(f"stats must be the dict of fit_standardizer, got {type(stats).__name__}")
-    present = [key for key in STANDARDIZER_KEYS if key in stats]
-    if not present:
-        return X
-    if len(present) < 2 or any(
-        not isinstance(stats[key], np.ndarray) or stats[key].shape != (np.shape(X)[0], 1)
-        for key in STANDARDIZER_KEYS
-    ):
-        raise ValueError(
-            "stats must hold input_mean and input_scale, arrays of shape (n_x, 1) for the "
-            f"{np.shape(X)[0]} rows of X (fit them with fit_standardizer)"
-        )
-    return (X - stats["input_mean"]) / stats["input_scale"]
-
-
-# --------------------------------------------------------------------------------------------
 # The whole network
 # --------------------------------------------------------------------------------------------
 
@@ -385,7 +352,7 @@ def forward_propagation(
     bn_epsilon=BN_EPSILON,
     check_input=True,
 ):
-    """Forward pass: ``[LINEAR -> (BATCHNORM) -> RELU -> (DROPOUT)] * (L-1) -> LINEAR -> SIGMOID``.
+    """Forward pass: ``[LINEAR -> (BATCHNORM) -> RELU -> (DROPOUT)] * (L-1) -> LINEAR -> OUTPUT``.
 
     Args:
         X: ``(n_x, m)`` inputs, one column per example. If ``parameters`` holds a standardizer
@@ -400,7 +367,8 @@ def forward_propagation(
         check_input: validate the arguments (model() does it once, then skips it).
 
     Returns:
-        AL: ``(1, m)`` output probabilities ``sigma(Z_L)``.
+        AL: the output probabilities: ``(1, m)``, ``sigma(Z_L)``, for one output unit;
+            ``(K, m)``, ``softmax(Z_L)`` (each column sums to 1), for ``K >= 2``.
         caches: a dict with ``"layers"``, one cache per layer for :func:`backward_propagation`,
             ``"keep_prob"``, ``"training"``, and ``"running_stats"``: the **updated running
             statistics** ``{"running_mean1": ..., "running_var1": ...}`` of every batch-norm
@@ -409,10 +377,9 @@ def forward_propagation(
             applies them.
     """
     if check_input:
-        X, keep_prob = validation.check_forward_inputs(X, parameters, keep_prob, training)
-        rng = validation.as_generator(rng)
-        bn_momentum = check_number(bn_momentum, "bn_momentum", 0.0, 1.0, high_open=True)
-        bn_epsilon = check_number(bn_epsilon, "bn_epsilon", 0.0, low_open=True)
+        X, keep_prob, rng, bn_momentum, bn_epsilon = validation.check_forward_inputs(
+            X, parameters, keep_prob, training, rng, bn_momentum, bn_epsilon
+        )
     if training and keep_prob < 1.0:
         rng = validation.as_generator(rng)
     bn_options = {"momentum": bn_momentum, "epsilon": bn_epsilon}
@@ -433,60 +400,78 @@ def forward_propagation(
         "running_stats": running_stats,
         "training": training,
     }
-    return sigmoid(ZL), caches
+    # One output unit: P(y = 1 | x) = sigma(z). K >= 2 units: P(y = k | x) = softmax(z)_k.
+    AL = sigmoid(ZL) if ZL.shape[0] == 1 else softmax(ZL)
+    return AL, caches
 
 
 def compute_cost(AL, Y, parameters=None, lambd=0.0, *, check_input=True):
-    """Binary cross-entropy with L2 regularisation.
+    """Cross-entropy with L2 regularisation.
 
+    One sigmoid output (``AL: (1, m)``), binary cross-entropy:
     ``J = -1/m sum_i [y_i log a_i + (1 - y_i) log(1 - a_i)] + lambd / (2m) sum_l ||W_l||_F^2``.
 
+    ``K >= 2`` softmax outputs (``AL: (K, m)``), categorical cross-entropy with one-hot labels:
+    ``J = -1/m sum_i sum_k y_ki log a_ki + lambd / (2m) sum_l ||W_l||_F^2`` (only the true
+    class's log-probability counts). For ``K = 2`` it is the binary formula of ``a_1i``.
+
     Only the weight matrices are penalised: ``b``, ``gamma`` and ``beta`` are few and shrinking
-    them does not make the function smoother. ``AL`` is clipped to ``[eps, 1 - eps]`` (machine
-    epsilon of its dtype) so that a saturated wrong prediction costs a large finite amount
-    instead of ``inf``, without warnings.
+    them does not make the function smoother. ``AL`` is clipped to ``[eps, 1 - eps]`` (sigmoid)
+    or ``[eps, 1]`` (softmax), ``eps`` the machine epsilon of its dtype, so that a saturated
+    wrong prediction costs a large finite amount instead of ``inf``, without warnings.
 
     Args:
-        AL: ``(1, m)`` probabilities; Y: ``(1, m)`` 0/1 labels.
+        AL: ``(1, m)`` or ``(K, m)`` probabilities; Y: ``(1, m)`` labels (0/1, or ``0..K-1``) or
+            one-hot ``(K, m)``; with ``check_input=False``, Y must be 0/1 or one-hot already.
         parameters: needed when ``lambd > 0``.
 
     Returns:
         cost: a Python float.
     """
     if check_input:
-        AL = check_probabilities(AL)
-        Y = check_Y(Y, m=AL.shape[1])
-        lambd = check_lambd(lambd)
-        if lambd and parameters is None:
-            raise ValueError("compute_cost needs parameters when lambd > 0 (for the L2 term)")
-        if parameters is not None:
-            check_parameters(parameters)
+        AL, Y, lambd = validation.check_cost_inputs(AL, Y, parameters, lambd)
     m = AL.shape[1]
     eps = np.finfo(AL.dtype).eps
-    AL = np.clip(AL, eps, 1.0 - eps)
-    cross_entropy = -np.sum(np.where(Y > 0.5, np.log(AL), np.log1p(-AL))) / m
+    if AL.shape[0] == 1:
+        AL = np.clip(AL, eps, 1.0 - eps)
+        # y log a + (1 - y) log(1 - a), with each log computed only where its label needs it.
+        cross_entropy = -np.sum(np.where(Y > 0.5, np.log(AL), np.log1p(-AL))) / m
+    else:
+        cross_entropy = -np.sum(Y * np.log(np.clip(AL, eps, 1.0))) / m
     if not lambd:
         return float(cross_entropy)
+    return float(cross_entropy) + _l2_term(parameters, lambd, m, check_input)
+
+
+def _l2_term(parameters, lambd, m, check_input):
+    """``lambd / (2m) sum_l ||W_l||_F^2``, the L2 part of the cost."""
     L = network_depth(parameters)
     weights = (parameters[f"W{layer}"] for layer in range(1, L + 1))
     with np.errstate(over="ignore"):  # checked below
         squared_norms = sum(float(np.vdot(W, W)) for W in weights)
-    cost = float(cross_entropy) + lambd / (2.0 * m) * squared_norms
-    if check_input and not math.isfinite(cost):
+    l2 = lambd / (2.0 * m) * squared_norms
+    if check_input and not math.isfinite(l2):
         raise ValueError("the L2 term of the cost overflows: the weights are too large")
-    return cost
+    return l2
 
 
 def backward_propagation(AL, Y, caches, lambd=0.0, keep_prob=1.0, *, check_input=True):
     """Backward pass: the gradient of the cost with respect to every trainable parameter.
 
-    For a sigmoid output with cross-entropy the two derivatives combine into ``dZ_L = A_L - Y``,
-    which is exact and finite even where ``A_L`` is exactly 0 or 1. Each hidden layer then applies
-    the backward steps of its forward steps in reverse order, dropout with the forward pass's own
-    mask. L2 adds ``lambd / m * W`` to each ``dW``.
+    The output layer starts from ``dZ_L = A_L - Y`` (per example, of the summed loss), for both
+    outputs:
+
+    * sigmoid: ``dL/da = -y/a + (1-y)/(1-a)`` and ``da/dz = a(1-a)`` multiply to ``a - y``;
+    * softmax with one-hot ``y``: ``L = -sum_k y_k log a_k`` and ``da_k/dz_j = a_k(1[k=j] - a_j)``
+      give ``dL/dz_j = -sum_k y_k (1[k=j] - a_j) = a_j sum_k y_k - y_j = a_j - y_j``.
+
+    Either way the result is exact and finite even where ``A_L`` is exactly 0 or 1. Each hidden
+    layer then applies the backward steps of its forward steps in reverse order, dropout with
+    the forward pass's own mask. L2 adds ``lambd / m * W`` to each ``dW``.
 
     Args:
-        AL: ``(1, m)`` output of :func:`forward_propagation`; Y: ``(1, m)`` labels.
+        AL: ``(1, m)`` or ``(K, m)`` output of :func:`forward_propagation`; Y: its labels, as
+            in :func:`compute_cost`.
         caches: from the same :func:`forward_propagation` call.
         lambd: L2 strength (the same as in :func:`compute_cost`).
         keep_prob: the forward pass's keep probability (checked against the caches).
@@ -496,11 +481,7 @@ def backward_propagation(AL, Y, caches, lambd=0.0, keep_prob=1.0, *, check_input
         No gradient with respect to ``X`` is computed.
     """
     if check_input:
-        AL = check_probabilities(AL)
-        Y = check_Y(Y, m=AL.shape[1], dtype=AL.dtype)
-        lambd = check_lambd(lambd)
-        keep_prob = check_keep_prob(keep_prob)
-        check_caches(caches, AL.shape[1], keep_prob)
+        AL, Y, lambd, keep_prob = validation.check_backward_inputs(AL, Y, caches, lambd, keep_prob)
     layer_caches = caches["layers"]
     L = len(layer_caches)
     grads = {}
@@ -534,38 +515,53 @@ def _hidden_layer_backward(dA, cache, lambd, compute_dA_prev):
 
 
 def predict_proba(X, parameters, *, tta=None, check_input=True):
-    """``P(y = 1 | x)`` for each column of ``X``: the inference-mode forward pass, ``(1, m)``.
+    """The class probabilities of each column of ``X``: the inference-mode forward pass.
+
+    Returns ``(1, m)``, ``P(y = 1 | x)``, for a sigmoid network, and ``(K, m)``,
+    ``P(y = k | x)`` in row ``k``, for a K-class one.
 
     Args:
         tta: test-time augmentation: a function ``X -> X'`` (or a list of them) giving other
-            views of the same examples, such as their mirror images. The probability is then the
-            mean over ``X`` and every view, which averages out some of the network's quirks.
+            views of the same examples, such as their mirror images. The probabilities are then
+            the mean over ``X`` and every view, which averages out some of the network's quirks.
     """
-    views = [] if tta is None else list(tta) if isinstance(tta, (list, tuple)) else [tta]
-    if not all(callable(view) for view in views):
-        raise TypeError(f"tta must be a function X -> X or a list of them, got {tta!r}")
+    views = validation.check_tta(tta)
     with np.errstate(over="ignore", invalid="ignore"):  # an overflow shows as NaN: see below
         AL, _ = forward_propagation(X, parameters, training=False, check_input=check_input)
         for view in views:
             AL = AL + predict_proba(view(X), parameters, check_input=check_input)
-    if check_input and np.isnan(AL).any():
-        raise ValueError(
-            "the network's output is NaN: its forward pass overflowed (the weights, or X, are "
-            "too large)"
-        )
+    if check_input:
+        validation.check_output_finite(AL)
     return AL / (1 + len(views)) if views else AL
 
 
+def probabilities_to_labels(probabilities, threshold=0.5):
+    """The predicted class of each column, ``(1, m)`` int64: the one rule the library uses.
+
+    ``(1, m)`` probabilities ``P(y = 1 | x)``: ``1[p > threshold]``. ``(K, m)`` probabilities:
+    ``argmax_k p_k``, the most probable class (the first, on a tie), whatever ``threshold``.
+    One-hot labels ``(K, m)`` and 0/1 labels ``(1, m)`` come back as their class labels.
+    """
+    probabilities = validation.check_real_array(probabilities, "probabilities")
+    if probabilities.ndim != 2 or probabilities.shape[0] < 1:
+        raise ValueError(f"probabilities must be (1, m) or (K, m), got shape {probabilities.shape}")
+    if probabilities.shape[0] == 1:
+        return (probabilities > threshold).astype(np.int64)
+    return np.argmax(probabilities, axis=0)[None, :].astype(np.int64)
+
+
 def predict(X, parameters, threshold=0.5, *, tta=None, check_input=True):
-    """0/1 predictions ``1[P(y = 1 | x) > threshold]`` as a ``(1, m)`` integer array.
+    """The predicted class of each column of ``X``, a ``(1, m)`` int64 array: for a sigmoid
+    network ``1[P(y = 1 | x) > threshold]``, for a K-class one ``argmax_k P(y = k | x)``.
 
     Batch-norm layers use their running statistics, so each example is predicted the same way
-    alone or inside a batch. ``tta`` is as in :func:`predict_proba`.
+    alone or inside a batch. ``tta`` is as in :func:`predict_proba`. ``threshold`` is for one
+    sigmoid output only: a K-class network refuses any other than the default.
     """
     if check_input:
-        threshold = check_number(threshold, "threshold", 0.0, 1.0)
+        threshold = validation.check_threshold(threshold, parameters)
     probabilities = predict_proba(X, parameters, tta=tta, check_input=check_input)
-    return (probabilities > threshold).astype(np.int64)
+    return probabilities_to_labels(probabilities, threshold)
 
 
 def dead_relu_fractions(X, parameters):
@@ -585,6 +581,62 @@ def dead_relu_fractions(X, parameters):
 # --------------------------------------------------------------------------------------------
 # Gradient checking
 # --------------------------------------------------------------------------------------------
+
+
+def gradient_check(X, Y, parameters, *, lambd=0.0, keep_prob=1.0, seed=0, epsilon=1e-6,
+                   bn_epsilon=BN_EPSILON, max_entries=None, return_gradients=False):  # fmt: skip
+    """Compare backpropagation with central differences of the cost.
+
+    For each checked entry ``theta`` of every trainable array,
+    ``g_num = (J(theta + epsilon) - J(theta - epsilon)) / (2 epsilon)``, and the result is
+    ``||g - g_num|| / (||g|| + ||g_num||)`` over all checked entries. Below about 1e-7 the
+    backward pass is right; an error in a derivative typically gives 1e-3 or more.
+
+    **Always in float64.** ``X`` and the parameters are copied to float64 first, whatever their
+    dtype: float32 keeps about 7 digits, and a difference of two costs that agree to 7 digits,
+    divided by a step of 1e-6, is noise. (Checked in float32, a correct network scores about
+    0.1 and looks broken.) The backward pass's formulas are the same in both dtypes.
+
+    The cost is evaluated in training mode (batch statistics). Every evaluation draws the same
+    dropout masks (from a new generator seeded with ``seed``), so ``J`` is a function of theta.
+
+    Args:
+        X: ``(n_x, m)``; Y: labels as in :func:`compute_cost`; parameters: the network at which
+            to check. lambd, keep_prob, bn_epsilon: as in training.
+        epsilon: the finite-difference step.
+        max_entries: check at most this many random entries of each array (None: all), which
+            makes a check of ``W1`` of the cat network (245,760 entries) affordable.
+        return_gradients: return ``(error, g, g_num)``, the two gradient vectors too.
+
+    Returns: the relative error, a float.
+    """
+    X, Y, parameters, lambd, keep_prob = validation.check_gradient_check_inputs(
+        X, Y, parameters, lambd, keep_prob
+    )
+    seed, epsilon, bn_epsilon, max_entries = validation.check_gradient_check_settings(
+        seed, epsilon, bn_epsilon, max_entries
+    )
+
+    def cost(params):
+        # A new generator with the same seed for every evaluation: the same dropout mask.
+        rng = np.random.default_rng(seed)
+        AL, _ = forward_propagation(
+            X, params, keep_prob, rng=rng, bn_epsilon=bn_epsilon, check_input=False
+        )
+        return compute_cost(AL, Y, params, lambd, check_input=False)
+
+    with np.errstate(over="ignore", invalid="ignore"):  # checked below
+        AL, caches = forward_propagation(
+            X, parameters, keep_prob, rng=seed, bn_epsilon=bn_epsilon, check_input=False
+        )
+        grads = backward_propagation(AL, Y, caches, lambd, keep_prob, check_input=False)
+        analytic, numeric = [], []
+        for key, entries in _entries_to_check(parameters, max_entries, seed).items():
+            numeric += _central_differences(cost, parameters, key, entries, epsilon)
+            analytic.append(grads[f"d{key}"].reshape(-1)[entries])
+    g, g_num = np.concatenate(analytic), np.array(numeric)
+    error = _relative_error(g, g_num)
+    return (error, g, g_num) if return_gradients else error
 
 
 def _central_differences(cost, parameters, key, entries, epsilon):
@@ -609,8 +661,6 @@ def _central_differences(cost, parameters, key, entries, epsilon):
 def _entries_to_check(parameters, max_entries, seed):
     """``{key: flat indices}`` for every trainable array: all of its entries, or ``max_entries``
     of them drawn at random (sorted) when it has more."""
-    if max_entries is not None:
-        max_entries = check_number(max_entries, "max_entries", 1, integer=True)
     pick = np.random.default_rng(seed)
     entries = {}
     for key in trainable_keys(parameters):
@@ -621,73 +671,10 @@ def _entries_to_check(parameters, max_entries, seed):
     return entries
 
 
-def gradient_check(
-    X,
-    Y,
-    parameters,
-    *,
-    lambd=0.0,
-    keep_prob=1.0,
-    seed=0,
-    epsilon=1e-6,
-    bn_epsilon=BN_EPSILON,
-    max_entries=None,
-    return_gradients=False,
-):
-    """Compare backpropagation with central differences of the cost.
-
-    For each checked entry ``theta`` of every trainable array,
-    ``g_num = (J(theta + epsilon) - J(theta - epsilon)) / (2 epsilon)``, and the result is
-    ``||g - g_num|| / (||g|| + ||g_num||)`` over all checked entries. Below about 1e-7 (float64)
-    the backward pass is right; an error in a derivative typically gives 1e-3 or more.
-
-    The cost is evaluated in training mode (batch statistics). Every evaluation draws the same
-    dropout masks (from a new generator seeded with ``seed``), so ``J`` is a function of theta.
-
-    Args:
-        X: ``(n_x, m)``; Y: ``(1, m)``; parameters: the network at which to check.
-        lambd, keep_prob, bn_epsilon: as in training.
-        epsilon: the finite-difference step. 1e-6 suits float64; float32 keeps about 7 digits,
-            so use a larger step there, such as 3e-3, and expect errors of about 1e-4.
-        max_entries: check at most this many random entries of each array (None: all), which
-            makes a check of ``W1`` of the cat network (245,760 entries) affordable.
-        return_gradients: return ``(error, g, g_num)``, the two gradient vectors too.
-
-    Returns: the relative error, a float.
-    """
-    X, keep_prob = validation.check_forward_inputs(X, parameters, keep_prob, training=True)
-    Y = check_Y(Y, m=X.shape[1], dtype=X.dtype)
-    lambd = check_lambd(lambd)
-    epsilon = check_number(epsilon, "epsilon", 0.0, low_open=True)
-    bn_epsilon = check_number(bn_epsilon, "bn_epsilon", 0.0, low_open=True)
-    seed = check_number(seed, "seed", 0, integer=True)
-
-    def cost(params):
-        # A new generator with the same seed for every evaluation: the same dropout mask.
-        rng = np.random.default_rng(seed)
-        AL, _ = forward_propagation(X, params, keep_prob, rng=rng, **options)
-        return compute_cost(AL, Y, params, lambd, check_input=False)
-
-    options = {"bn_epsilon": bn_epsilon, "check_input": False}
-    with np.errstate(over="ignore", invalid="ignore"):  # checked below
-        AL, caches = forward_propagation(X, parameters, keep_prob, rng=seed, **options)
-        grads = backward_propagation(AL, Y, caches, lambd, keep_prob, check_input=False)
-
-    analytic, numeric = [], []
-    with np.errstate(over="ignore", invalid="ignore"):  # checked below
-        for key, entries in _entries_to_check(parameters, max_entries, seed).items():
-            numeric += _central_differences(cost, parameters, key, entries, epsilon)
-            analytic.append(grads[f"d{key}"].reshape(-1)[entries])
-    g, g_num = np.concatenate(analytic).astype(np.float64), np.array(numeric)
-    error = _relative_error(g, g_num)
-    return (error, g, g_num) if return_gradients else error
-
-
 def _relative_error(g, g_num):
     """``||g - g_num|| / (||g|| + ||g_num||)``, computed on the vectors divided by their largest
     entry, so that huge gradients do not overflow the squares of the norms."""
-    if not (np.isfinite(g).all() and np.isfinite(g_num).all()):
-        raise ValueError("the gradients overflow at these parameters and X: check smaller values")
+    validation.check_gradients_finite(g, g_num)
     scale = max(np.abs(g).max(initial=0.0), np.abs(g_num).max(initial=0.0))
     if scale == 0:
         return 0.0

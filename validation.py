@@ -86,23 +86,32 @@ def check_flag(value, name):
 
 
 def check_layers_dims(layers_dims):
-    """Validate ``layers_dims = [n_0, ..., n_L]``: at least two positive integers, ``n_L = 1``."""
+    """Validate ``layers_dims = [n_0, ..., n_L]``: at least two positive integers (``n_L = 1``
+    for a sigmoid output, ``K >= 2`` for a softmax over K classes)."""
     if isinstance(layers_dims, (str, bytes, dict, set)) or not hasattr(layers_dims, "__len__"):
         raise TypeError(f"layers_dims must be a list of layer sizes, got {type(layers_dims)}")
     if len(layers_dims) < 2:
         raise ValueError(
-            f"layers_dims must have at least 2 entries [n_x, ..., 1], got {list(layers_dims)}"
+            f"layers_dims must have at least 2 entries [n_x, ..., n_L], got {describe(layers_dims)}"
         )
     for i, n in enumerate(layers_dims):
         if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
             raise TypeError(f"layers_dims[{i}] must be an integer, got {describe(n)}")
         if n < 1:
             raise ValueError(f"layers_dims[{i}] must be a positive layer size, got {n}")
-    if layers_dims[-1] != 1:
-        raise ValueError(
-            f"layers_dims[-1] must be 1 (a single sigmoid output unit), got {layers_dims[-1]}"
-        )
     return [int(n) for n in layers_dims]
+
+
+def check_initialization(layers_dims, method, batch_norm, dtype, methods):
+    """The arguments of ``initialize_parameters``: ``(layers_dims, method, batch_norm, dtype)``."""
+    if not isinstance(method, str) or method not in methods:
+        raise ValueError(f"method must be one of {methods}, got {describe(method)}")
+    return (
+        check_layers_dims(layers_dims),
+        method,
+        check_flag(batch_norm, "batch_norm"),
+        check_dtype(dtype),
+    )
 
 
 def check_real_array(array, name):
@@ -151,32 +160,87 @@ def check_X(X, n_x=None, name="X"):
     return X
 
 
-def check_Y(Y, m=None, name="Y", dtype=np.float64):
-    """Return ``Y`` as a ``(1, m)`` array of 0/1 values in ``dtype`` (None: its own), or raise."""
+def check_Y(Y, m=None, name="Y", dtype=np.float64, num_classes=1):
+    """Return the labels ``Y`` in the form the math uses, or raise naming what is wrong.
+
+    * ``num_classes=1`` (a sigmoid output): ``Y`` must be ``(1, m)`` of 0s and 1s; returned as
+      it is, in ``dtype``.
+    * ``num_classes=K >= 2`` (a softmax output): ``Y`` may be ``(1, m)`` class labels ``0..K-1``
+      (any integer dtype, or floats holding integers) or one-hot ``(K, m)`` (each column one 1
+      and K-1 zeros; soft labels are refused); returned one-hot, ``(K, m)`` in ``dtype``.
+    * ``num_classes=None``: either form, for any number of classes; returned as it is.
+
+    ``dtype=None`` keeps ``Y``'s own dtype.
+    """
     Y = check_real_array(Y, name)
-    dtype = Y.dtype if dtype is None else dtype
-    if Y.ndim != 2 or Y.shape[0] != 1:
-        raise ValueError(f"{name} must have shape (1, m) with one label per column, got {Y.shape}")
+    if Y.ndim != 2 or Y.shape[1] < 1 or (Y.shape[0] != 1 and num_classes == 1):
+        expected = "(1, m)" if num_classes == 1 else "(1, m) class labels or one-hot (K, m)"
+        raise ValueError(f"{name} must have shape {expected} with m >= 1, got {Y.shape}")
     if m is not None and Y.shape[1] != m:
         raise ValueError(
             f"{name} has {Y.shape[1]} labels but there are m = {m} examples (columns of X)"
         )
-    if Y.shape[1] < 1:
-        raise ValueError(f"{name} must hold at least one label, got shape {Y.shape}")
-    if not np.isin(Y, (0, 1)).all():
-        raise ValueError(f"{name} must contain only the labels 0 and 1")
-    return Y.astype(dtype, copy=False)
+    if Y.shape[0] > 1:
+        _check_one_hot(Y, name, num_classes)
+    elif num_classes != 1:
+        _check_class_labels(Y, name, num_classes)
+    elif not np.isin(Y, (0, 1)).all():
+        raise ValueError(
+            f"{name} must contain only the labels 0 and 1 for a network with one sigmoid output "
+            "(for K classes, give the network K output units: layers_dims[-1] = K)"
+        )
+    if num_classes is not None and num_classes >= 2 and Y.shape[0] == 1:
+        Y = np.arange(num_classes)[:, None] == Y  # one-hot: Y_onehot[k, i] = 1[y_i = k]
+    return Y if dtype is None else Y.astype(dtype, copy=False)
+
+
+def _check_class_labels(Y, name, num_classes):
+    """``(1, m)`` labels: whole numbers in ``0..num_classes-1`` (any ``>= 0`` if None)."""
+    if Y.dtype.kind == "f" and not (np.isfinite(Y).all() and (np.round(Y) == Y).all()):
+        raise ValueError(f"{name} must hold whole-number class labels, got non-integer floats")
+    high = num_classes - 1 if num_classes else None
+    if (Y < 0).any() or (high is not None and (high < Y).any()):
+        expected = f"0..{high} (K = {num_classes} classes)" if high is not None else ">= 0"
+        raise ValueError(
+            f"{name} must hold class labels {expected}, got labels from {Y.min():g} to {Y.max():g}"
+        )
+
+
+def _check_one_hot(Y, name, num_classes):
+    """``(K, m)`` one-hot labels: K rows as expected, each column one 1 and K - 1 zeros."""
+    if num_classes is not None and Y.shape[0] != num_classes:
+        raise ValueError(
+            f"{name} has {Y.shape[0]} rows but the network has K = {num_classes} outputs: give "
+            f"(1, m) labels 0..{num_classes - 1} or one-hot ({num_classes}, m)"
+        )
+    if not (np.isin(Y, (0, 1)).all() and (Y.sum(axis=0) == 1).all()):
+        raise ValueError(
+            f"{name} of shape {Y.shape} must be one-hot: each column one 1 and "
+            f"{Y.shape[0] - 1} zeros (soft labels are not supported)"
+        )
+
+
+def check_labels(Y, m=None, name="Y", num_classes=None):
+    """``Y`` as ``(1, m)`` int64 class labels, from ``(1, m)`` labels or one-hot ``(K, m)``."""
+    Y = check_Y(Y, m=m, name=name, dtype=None, num_classes=num_classes)
+    if Y.shape[0] > 1:
+        return np.argmax(Y, axis=0)[None, :].astype(np.int64)
+    return Y.astype(np.int64)
 
 
 def check_probabilities(AL, name="AL"):
-    """Return ``AL`` as a floating ``(1, m)`` array of probabilities in ``[0, 1]``, or raise."""
+    """Return ``AL`` as floating probabilities, ``(1, m)`` or ``(K, m)`` with each column summing
+    to 1 (to rounding), no NaN or inf, or raise."""
     AL = check_real_array(AL, name)
-    if AL.ndim != 2 or AL.shape[0] != 1 or AL.shape[1] < 1:
-        raise ValueError(f"{name} must have shape (1, m) with m >= 1, got {AL.shape}")
+    if AL.ndim != 2 or AL.shape[1] < 1:
+        raise ValueError(f"{name} must have shape (1, m) or (K, m) with m >= 1, got {AL.shape}")
     if AL.dtype.kind != "f":
         raise TypeError(f"{name} must hold floating-point probabilities, got dtype {AL.dtype}")
     if not (np.isfinite(AL).all() and (AL >= 0).all() and (AL <= 1).all()):
         raise ValueError(f"{name} must hold probabilities in [0, 1] (no NaN or inf)")
+    tolerance = 100 * AL.shape[0] * np.finfo(AL.dtype).eps
+    if AL.shape[0] > 1 and (np.abs(AL.sum(axis=0) - 1) > tolerance).any():
+        raise ValueError(f"{name} of shape {AL.shape} must have columns that sum to 1 (softmax)")
     return AL
 
 
@@ -310,10 +374,6 @@ def check_parameters(parameters):
             )
         dims += [n_prev, n] if layer == 1 else [n]
         _check_layer_keys(parameters, layer, L, n)
-    if dims[-1] != 1:
-        raise ValueError(
-            f"the output layer W{L} must have one row (one sigmoid unit), got {dims[-1]}"
-        )
     _check_standardizer_keys(parameters, dims[0])
     return dims
 
@@ -399,8 +459,10 @@ def as_generator(rng, name="rng"):
     return np.random.default_rng(rng)
 
 
-def check_forward_inputs(X, parameters, keep_prob, training):
-    """Validate the inputs of a forward pass; return ``X`` (floating) and ``keep_prob``."""
+def check_forward_inputs(X, parameters, keep_prob, training, rng=None, bn_momentum=0.9,
+                         bn_epsilon=1e-5):  # fmt: skip
+    """The inputs of a forward pass: ``(X, keep_prob, rng, bn_momentum, bn_epsilon)``, ``X``
+    floating and ``rng`` a Generator."""
     training = check_flag(training, "training")
     dims = check_parameters(parameters)
     X = check_X(X, n_x=dims[0])
@@ -414,7 +476,93 @@ def check_forward_inputs(X, parameters, keep_prob, training):
             "X has a single example: batch norm in training mode needs at least 2 (the variance "
             "of one value is 0); use training=False to predict one example"
         )
-    return X, keep_prob
+    return (
+        X,
+        keep_prob,
+        as_generator(rng),
+        check_number(bn_momentum, "bn_momentum", 0.0, 1.0, high_open=True),
+        check_number(bn_epsilon, "bn_epsilon", 0.0, low_open=True),
+    )
+
+
+def check_cost_inputs(AL, Y, parameters, lambd):
+    """The inputs of ``compute_cost``: ``(AL, Y, lambd)``, ``Y`` 0/1 or one-hot like ``AL``."""
+    AL = check_probabilities(AL)
+    Y = check_Y(Y, m=AL.shape[1], num_classes=AL.shape[0])
+    lambd = check_lambd(lambd)
+    if lambd and parameters is None:
+        raise ValueError("compute_cost needs parameters when lambd > 0 (for the L2 term)")
+    if parameters is not None:
+        dims = check_parameters(parameters)
+        if dims[-1] != AL.shape[0]:
+            raise ValueError(f"AL has {AL.shape[0]} rows but the network has {dims[-1]} outputs")
+    return AL, Y, lambd
+
+
+def check_backward_inputs(AL, Y, caches, lambd, keep_prob):
+    """The inputs of ``backward_propagation``: ``(AL, Y, lambd, keep_prob)``, ``Y`` in
+    ``AL``'s dtype, 0/1 or one-hot like ``AL``."""
+    AL = check_probabilities(AL)
+    Y = check_Y(Y, m=AL.shape[1], dtype=AL.dtype, num_classes=AL.shape[0])
+    lambd = check_lambd(lambd)
+    keep_prob = check_keep_prob(keep_prob)
+    check_caches(caches, AL.shape[1], keep_prob)
+    return AL, Y, lambd, keep_prob
+
+
+def check_tta(tta):
+    """Test-time augmentation: None, a function ``X -> X``, or a list of them; as a list."""
+    views = [] if tta is None else list(tta) if isinstance(tta, (list, tuple)) else [tta]
+    if not all(callable(view) for view in views):
+        raise TypeError(f"tta must be a function X -> X or a list of them, got {describe(tta)}")
+    return views
+
+
+def check_output_finite(AL):
+    """A forward pass's output: NaN means it overflowed."""
+    if np.isnan(AL).any():
+        raise ValueError(
+            "the network's output is NaN: its forward pass overflowed (the weights, or X, are "
+            "too large)"
+        )
+
+
+def check_threshold(threshold, parameters):
+    """``predict``'s threshold: in [0, 1], and only the default 0.5 for a K-class network,
+    which predicts the most probable class."""
+    threshold = check_number(threshold, "threshold", 0.0, 1.0)
+    outputs = check_parameters(parameters)[-1]
+    if outputs > 1 and threshold != 0.5:
+        raise ValueError(
+            f"threshold is for a network with one sigmoid output; this one has K = {outputs} "
+            "softmax outputs and predicts the most probable class (leave threshold at 0.5)"
+        )
+    return threshold
+
+
+def check_gradient_check_inputs(X, Y, parameters, lambd, keep_prob):
+    """``gradient_check``'s data and network, as float64 copies: ``(X, Y, parameters, lambd,
+    keep_prob)`` (``Y`` 0/1 or one-hot, in float64)."""
+    X, keep_prob, *_ = check_forward_inputs(X, parameters, keep_prob, training=True)
+    outputs = check_parameters(parameters)[-1]
+    Y = check_Y(Y, m=X.shape[1], num_classes=outputs)
+    parameters = {key: np.array(value, dtype=np.float64) for key, value in parameters.items()}
+    return X.astype(np.float64), Y, parameters, check_lambd(lambd), keep_prob
+
+
+def check_gradient_check_settings(seed, epsilon, bn_epsilon, max_entries):
+    """``(seed, epsilon, bn_epsilon, max_entries)`` of ``gradient_check``, checked."""
+    return (
+        check_number(seed, "seed", 0, integer=True),
+        check_number(epsilon, "epsilon", 0.0, low_open=True),
+        check_number(bn_epsilon, "bn_epsilon", 0.0, low_open=True),
+        None if max_entries is None else check_number(max_entries, "max_entries", 1, integer=True),
+    )
+
+
+def check_gradients_finite(g, g_num):
+    if not (np.isfinite(g).all() and np.isfinite(g_num).all()):
+        raise ValueError("the gradients overflow at these parameters and X: check smaller values")
 
 
 def check_dtype(dtype, name="dtype"):
@@ -451,6 +599,46 @@ def check_mini_batch_size(mini_batch_size):
     if mini_batch_size is None:
         return None
     return check_number(mini_batch_size, "mini_batch_size", 1, integer=True, note=FULL_BATCH_NOTE)
+
+
+def check_standardizer_fit(X, per, channels):
+    """The arguments of ``fit_standardizer``: ``X`` floating ``(n_x, m)``; ``per`` "feature" or
+    "channel"; for "channel", ``X``'s rows must be images of ``channels`` channels, flattened in
+    (H, W, C) order from a square H x W (the cat images: 64 x 64 x 3 = 12288 rows)."""
+    X = check_X(X)
+    if per not in STANDARDIZE_PER:
+        raise ValueError(f"per must be 'feature' or 'channel', got {describe(per)}")
+    channels = check_number(channels, "channels", 1, integer=True)
+    pixels = X.shape[0] // channels
+    side = math.isqrt(pixels)
+    if per == "channel" and (X.shape[0] % channels or side * side != pixels):
+        raise ValueError(
+            f"standardize='channel' fits one statistic per colour channel of square images, but "
+            f"X's {X.shape[0]} rows are not {channels} channels of an H x H image; use "
+            "standardize='feature' (one statistic per row) for other inputs"
+        )
+    return X, per, channels
+
+
+def has_standardizer(stats, n_x):
+    """True if ``stats`` (None, or a dict such as ``parameters``) holds a standardizer for
+    inputs of ``n_x`` rows: ``input_mean`` and ``input_scale``, each ``(n_x, 1)``."""
+    if stats is None:
+        return False
+    if not isinstance(stats, dict):
+        raise TypeError(f"stats must be the dict of fit_standardizer, got {type(stats).__name__}")
+    present = [key for key in STANDARDIZER_KEYS if key in stats]
+    if not present:
+        return False
+    if len(present) < 2 or any(
+        not isinstance(stats[key], np.ndarray) or stats[key].shape != (n_x, 1)
+        for key in STANDARDIZER_KEYS
+    ):
+        raise ValueError(
+            "stats must hold input_mean and input_scale, arrays of shape (n_x, 1) for the "
+            f"{n_x} rows of X (fit them with fit_standardizer)"
+        )
+    return True
 
 
 # --------------------------------------------------------------------------------------------

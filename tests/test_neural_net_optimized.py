@@ -892,7 +892,7 @@ def bad_argument_cases():
         "keep_prob zero": (dict(keep_prob=0.0), ValueError, "keep_prob"),
         "keep_prob above one": (dict(keep_prob=1.5), ValueError, "keep_prob"),
         "lambd negative": (dict(lambd=-1.0), ValueError, "lambd"),
-        "output layer not 1": (dict(layers_dims=[4, 3, 2]), ValueError, "layers_dims"),
+        "labels beyond K": (dict(layers_dims=[4, 3, 2], Y=2 * Y), ValueError, r"Y must hold"),
         "beta1 of one": (dict(beta1=1.0), ValueError, "beta1"),
         "decay negative": (dict(decay=-0.5), ValueError, "decay"),
         "decay NaN": (dict(decay=float("nan")), ValueError, "decay"),
