@@ -4,8 +4,9 @@
 * :func:`plot_history`: one history, training and dev cost with the dev accuracy beside them;
 * :func:`plot_search`: every trial of ``model_selection.random_search`` with its error bar.
 
-Each draws on ``ax`` (a new figure if None) and returns the axes. matplotlib is imported when a
-function is called, so importing this module costs nothing where nothing is drawn.
+Each draws on ``ax`` (a new figure, laid out by matplotlib's constrained layout, if None) and
+returns the axes; none calls ``plt.show()``. matplotlib is imported when a function is called,
+so importing this module costs nothing where nothing is drawn.
 """
 
 import math
@@ -20,8 +21,8 @@ def _axes(ax, figsize=(7, 4)):
     import matplotlib.axes
     import matplotlib.pyplot as plt
 
-    if ax is None:
-        return plt.subplots(figsize=figsize)[1]
+    if ax is None:  # constrained: a legend outside the axes stays inside the figure
+        return plt.subplots(figsize=figsize, layout="constrained")[1]
     if not isinstance(ax, matplotlib.axes.Axes):
         raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
     return ax
@@ -85,7 +86,9 @@ def plot_history(history, *, ax=None, title=None, dev_name="dev", cost_label="tr
     dropout it is measured on thinned networks (say so in ``cost_label``); the dev cost is the
     plain cross-entropy of the network as it predicts. So a gap between them is partly the
     penalty and the noise, not only overfitting. ``dev_name`` labels the held-out set (e.g.
-    ``"validation"``). Returns the left axes.
+    ``"validation"``). The legend sits under the axes, where it covers no curve; on axes of a
+    figure of your own, make that figure with ``layout="constrained"`` (or save it with
+    ``bbox_inches="tight"``) to keep the legend inside. Returns the left axes.
     """
     _check_history(history)
     ax = _axes(ax)
@@ -99,8 +102,25 @@ def plot_history(history, *, ax=None, title=None, dev_name="dev", cost_label="tr
                             label=f"{dev_name} accuracy (right axis)")  # fmt: skip
         right.set(ylabel=f"{dev_name} accuracy", ylim=(0, 1))
     ax.set(xlabel="epoch", ylabel="cost", title=title)
-    ax.legend(lines, [line.get_label() for line in lines], fontsize=8, loc="upper center")
+    _legend_below(ax, lines)
     return ax
+
+
+def _legend_below(ax, handles):
+    """A legend centred under the axes, below the x axis's tick labels and label.
+
+    Inside the axes any place can cover a curve (costs fall from the top left, accuracies rise to
+    the top right), so it goes outside. The offset is measured in points from the x axis's drawn
+    extent, so it holds whatever the figure's size, dpi or fonts.
+    """
+    import matplotlib.transforms as mtransforms
+
+    pixels = ax.get_window_extent().y0 - ax.xaxis.get_tightbbox().y0
+    offset = pixels * 72 / ax.figure.dpi + 4  # points, and a small gap
+    below = mtransforms.offset_copy(ax.transAxes, fig=ax.figure, y=-offset, units="points")
+    labels = [handle.get_label() for handle in handles]
+    ax.legend(handles, labels, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+              bbox_transform=below, ncols=min(len(handles), 2))  # fmt: skip
 
 
 def plot_search(trials, metric="balanced_accuracy", *, baselines=None, chosen=None, ax=None,

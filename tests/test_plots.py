@@ -73,3 +73,35 @@ def test_plot_search_draws_every_trial_in_order_and_marks_the_chosen_and_rejecte
 def test_every_optimiser_has_its_own_colour():
     assert set(plots.OPTIMIZER_COLORS) == {"gd", "momentum", "rmsprop", "adam"}
     assert len(set(plots.OPTIMIZER_COLORS.values())) == 4
+
+
+# ---------------------------------------------------------------------------------------------
+# plot_history's legend, the decision boundary and the confusion matrix
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _never_show(monkeypatch):
+    def show(*args, **kwargs):
+        raise AssertionError("a plot function called plt.show()")
+
+    monkeypatch.setattr(plt, "show", show)
+
+
+def overlaps(a, b):
+    """Whether two display-space boxes share more than an edge."""
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+@pytest.mark.parametrize("history", [HISTORY, DEV_HISTORY], ids=["training only", "with dev"])
+def test_plot_history_puts_its_legend_under_the_axes_clear_of_curves_and_labels(history):
+    ax = plots.plot_history(history)
+    figure = ax.figure
+    figure.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    for axes in figure.axes:  # the cost axes and, with a dev set, the accuracy's twin
+        assert not overlaps(legend, axes.get_window_extent())
+    assert not overlaps(legend, ax.xaxis.get_tightbbox())  # the ticks' labels and "epoch"
+    assert legend.y1 <= ax.get_window_extent().y0
+    # A figure plot_history made itself keeps the legend inside it.
+    assert figure.bbox.x0 <= legend.x0 and legend.x1 <= figure.bbox.x1 and legend.y0 >= 0
