@@ -63,6 +63,41 @@ def balanced_accuracy(Y, Y_pred):
     return sum(recalls) / len(recalls)
 
 
+MAX_CONFUSION_CLASSES = 10_000  # a (K, K) table of int64 counts: 800 MB at this K
+
+
+def confusion_matrix(Y, Y_pred, num_classes=None):
+    """The ``(K, K)`` int64 table ``C[i, j]`` = number of examples of class ``i`` predicted ``j``.
+
+    Rows are true classes and columns predicted ones, so the diagonal holds the hits, row ``i``
+    sums to the number of examples of class ``i``, and ``trace(C) / m`` is the accuracy. For
+    binary labels ``C = [[tn, fp], [fn, tp]]`` (see :func:`confusion_counts`).
+
+    Args:
+        Y, Y_pred: ``(1, m)`` class labels 0..K-1: any integer dtype, bools, or floats holding
+            whole numbers.
+        num_classes: K; by default the largest label in either, plus one.
+
+    Returns:
+        ``C``, int64, the same as ``sklearn.metrics.confusion_matrix(y, y_pred,
+        labels=range(K))``.
+    """
+    if num_classes is not None:
+        num_classes = validation.check_number(
+            num_classes, "num_classes", 1, MAX_CONFUSION_CLASSES, integer=True
+        )
+    Y = validation.check_class_labels(Y, "Y", num_classes=num_classes)
+    Y_pred = validation.check_class_labels(Y_pred, "Y_pred", Y.shape[1], num_classes)
+    K = num_classes or int(max(Y.max(), Y_pred.max())) + 1
+    if K > MAX_CONFUSION_CLASSES:
+        raise ValueError(
+            f"Y and Y_pred hold labels up to {K - 1}: confusion_matrix counts at most "
+            f"{MAX_CONFUSION_CLASSES} classes"
+        )
+    # Each (true, predicted) pair is one cell, numbered i * K + j: counting the cells fills C.
+    return np.bincount(Y[0] * K + Y_pred[0], minlength=K * K).reshape(K, K).astype(np.int64)
+
+
 def log_loss(Y, probabilities):
     """Mean binary cross-entropy of predicted probabilities (the cost without its L2 term)."""
     probabilities = nn.check_probabilities(probabilities, "probabilities")

@@ -2,15 +2,23 @@
 
 * :func:`plot_costs`: the cost curves of several ``model()`` histories on one axis;
 * :func:`plot_history`: one history, training and dev cost with the dev accuracy beside them;
-* :func:`plot_search`: every trial of ``model_selection.random_search`` with its error bar.
+* :func:`plot_search`: every trial of ``model_selection.random_search`` with its error bar;
+* :func:`plot_decision_boundary`: the class a classifier predicts over the plane, for 2-D inputs,
+  with the labelled examples on top;
+* :func:`plot_confusion_matrix`: the counts of each (true class, predicted class) pair.
 
-Each draws on ``ax`` (a new figure if None) and returns the axes. matplotlib is imported when a
-function is called, so importing this module costs nothing where nothing is drawn.
+Each draws on ``ax`` (a new figure, laid out by matplotlib's constrained layout, if None) and
+returns the axes; none calls ``plt.show()``. matplotlib is imported when a function is called,
+so importing this module costs nothing where nothing is drawn.
 """
 
 import math
 
 import numpy as np
+
+import model_selection as ms
+import neural_network as nn
+import validation
 
 # One colour per optimiser, in every figure, so that "Adam" always looks the same.
 OPTIMIZER_COLORS = {"gd": "C0", "momentum": "C1", "rmsprop": "C2", "adam": "C3"}
@@ -20,8 +28,8 @@ def _axes(ax, figsize=(7, 4)):
     import matplotlib.axes
     import matplotlib.pyplot as plt
 
-    if ax is None:
-        return plt.subplots(figsize=figsize)[1]
+    if ax is None:  # constrained: a legend outside the axes stays inside the figure
+        return plt.subplots(figsize=figsize, layout="constrained")[1]
     if not isinstance(ax, matplotlib.axes.Axes):
         raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
     return ax
@@ -85,7 +93,9 @@ def plot_history(history, *, ax=None, title=None, dev_name="dev", cost_label="tr
     dropout it is measured on thinned networks (say so in ``cost_label``); the dev cost is the
     plain cross-entropy of the network as it predicts. So a gap between them is partly the
     penalty and the noise, not only overfitting. ``dev_name`` labels the held-out set (e.g.
-    ``"validation"``). Returns the left axes.
+    ``"validation"``). The legend sits under the axes, where it covers no curve; on axes of a
+    figure of your own, make that figure with ``layout="constrained"`` (or save it with
+    ``bbox_inches="tight"``) to keep the legend inside. Returns the left axes.
     """
     _check_history(history)
     ax = _axes(ax)
@@ -99,8 +109,25 @@ def plot_history(history, *, ax=None, title=None, dev_name="dev", cost_label="tr
                             label=f"{dev_name} accuracy (right axis)")  # fmt: skip
         right.set(ylabel=f"{dev_name} accuracy", ylim=(0, 1))
     ax.set(xlabel="epoch", ylabel="cost", title=title)
-    ax.legend(lines, [line.get_label() for line in lines], fontsize=8, loc="upper center")
+    _legend_below(ax, lines)
     return ax
+
+
+def _legend_below(ax, handles):
+    """A legend centred under the axes, below the x axis's tick labels and label.
+
+    Inside the axes any place can cover a curve (costs fall from the top left, accuracies rise to
+    the top right), so it goes outside. The offset is measured in points from the x axis's drawn
+    extent, so it holds whatever the figure's size, dpi or fonts.
+    """
+    import matplotlib.transforms as mtransforms
+
+    pixels = ax.get_window_extent().y0 - ax.xaxis.get_tightbbox().y0
+    offset = pixels * 72 / ax.figure.dpi + 4  # points, and a small gap
+    below = mtransforms.offset_copy(ax.transAxes, fig=ax.figure, y=-offset, units="points")
+    labels = [handle.get_label() for handle in handles]
+    ax.legend(handles, labels, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+              bbox_transform=below, ncols=min(len(handles), 2))  # fmt: skip
 
 
 def plot_search(trials, metric="balanced_accuracy", *, baselines=None, chosen=None, ax=None,
@@ -139,4 +166,142 @@ def plot_search(trials, metric="balanced_accuracy", *, baselines=None, chosen=No
         ax.axhline(value, color=f"C{i + 4}", ls=":", label=f"{name} {value:.3f}")
     ax.set(xlabel="trial", ylabel=f"CV {metric.replace('_', ' ')}", title=title)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return ax
+
+
+# --------------------------------------------------------------------------------------------
+# Classifiers of K classes
+# --------------------------------------------------------------------------------------------
+
+
+def _class_colors(K):
+    """K distinct colours: matplotlib's cycle C0..C9 (tab10), then tab20, then viridis."""
+    import matplotlib
+
+    if K <= 10:
+        return [matplotlib.colormaps["tab10"](k) for k in range(K)]
+    if K <= 20:
+        return [matplotlib.colormaps["tab20"](k) for k in range(K)]
+    return [matplotlib.colormaps["viridis"](k / (K - 1)) for k in range(K)]
+
+
+def _class_names(class_names, K, prefix=""):
+    """A name per class ``0..K-1``, given (extra names kept: classes no label hit) or numbers."""
+    if class_names is None:
+        return [f"{prefix}{k}" for k in range(K)]
+    if not isinstance(class_names, (list, tuple)):
+        raise TypeError(
+            f"class_names must be a list of names, one per class, got {type(class_names).__name__}"
+        )
+    if len(class_names) < K:
+        raise ValueError(
+            f"class_names has {len(class_names)} names but the labels go up to {K - 1}: give "
+            "one name per class"
+        )
+    return [str(name) for name in class_names]
+
+
+def _predicted_labels(parameters, grid):
+    """``(1, n)`` labels of the columns of ``grid (2, n)``: a network's, or a function's."""
+    if isinstance(parameters, dict):
+        labels = nn.predict(grid, parameters)
+    elif callable(parameters):
+        labels = parameters(grid)
+        if np.shape(labels) != (1, grid.shape[1]):
+            raise ValueError(
+                f"parameters (a function) must return labels of shape (1, n) for X of shape "
+                f"(2, n); for X {grid.shape} it returned shape {np.shape(labels)}"
+            )
+    else:
+        raise TypeError(
+            "parameters must be a trained network dict or a function X (2, n) -> labels "
+            f"(1, n), got {type(parameters).__name__}"
+        )
+    return validation.check_class_labels(labels, "the labels parameters(X) returned")
+
+
+def _plane_grid(X, resolution, margin):
+    """The axes ``xs, ys`` of a grid over the box of the points ``X (2, m)``, widened by
+    ``margin`` times its size on each side (by 0.5 where all points share a coordinate), and
+    its points ``(2, resolution^2)``, row by row: point ``i * resolution + j`` is ``(xs[j],
+    ys[i])``."""
+    low, high = X.min(axis=1), X.max(axis=1)
+    pad = np.where(high > low, margin * (high - low), 0.5)
+    xs, ys = (np.linspace(low[i] - pad[i], high[i] + pad[i], resolution) for i in range(2))
+    xx, yy = np.meshgrid(xs, ys)
+    return xs, ys, np.vstack([xx.ravel(), yy.ravel()]).astype(X.dtype)
+
+
+def plot_decision_boundary(parameters, X, Y, ax=None, *, resolution=200, margin=0.1,
+                           class_names=None, title=None):  # fmt: skip
+    """The class a classifier predicts at each point of the plane, the examples on top.
+
+    A ``resolution x resolution`` grid covers the points with a margin; each grid point is
+    painted (pale) in the colour of its predicted class, so the regions meet at the decision
+    boundary, and each example is a dot of its true class's colour with a black edge: one on
+    the wrong region is misclassified. Class ``k`` has the colour ``Ck`` in both.
+
+    Args:
+        parameters: a trained network dict (the grid's labels are then
+            ``neural_network.predict(grid, parameters)``), or a function taking ``X (2, n)`` and
+            returning ``(1, n)`` integer labels, e.g. ``lambda X: predict(X, parameters, 0.3)``.
+        X: ``(2, m)`` the examples, two features (the plot's axes); Y: ``(1, m)`` labels 0..K-1.
+        resolution: grid points per axis, 2 to 2000; margin: the border around the points, as a
+            fraction of their range (0 to 10).
+        class_names: the legend's name of each class (default ``class 0``, ``class 1``, ...).
+    """
+    X = validation.check_X(X)
+    if X.shape[0] != 2:
+        raise ValueError(f"X must have shape (2, m): two features, the plot's axes; got {X.shape}")
+    Y = validation.check_class_labels(Y, "Y", m=X.shape[1])
+    resolution = validation.check_number(resolution, "resolution", 2, 2000, integer=True)
+    margin = validation.check_number(margin, "margin", 0.0, 10.0)
+    xs, ys, grid = _plane_grid(X, resolution, margin)
+    predicted = _predicted_labels(parameters, grid).reshape(resolution, resolution)
+    K = max(int(Y.max()), int(predicted.max())) + 1
+    names = _class_names(class_names, K, prefix="class ")
+    colors = _class_colors(len(names))
+
+    import matplotlib.colors as mcolors
+
+    # Label k falls in the bin (k - 0.5, k + 0.5) and gets colour k, as its dots do.
+    cmap = mcolors.ListedColormap(colors)
+    norm = mcolors.BoundaryNorm(np.arange(len(names) + 1) - 0.5, len(names))
+    ax = _axes(ax, figsize=(6, 5))
+    ax.pcolormesh(xs, ys, predicted, cmap=cmap, norm=norm, alpha=0.3, shading="nearest")
+    for k in np.unique(Y):
+        members = Y[0] == k
+        ax.scatter(X[0, members], X[1, members], color=colors[k], edgecolors="black",
+                   linewidths=0.5, s=20, label=names[k])  # fmt: skip
+    ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return ax
+
+
+def plot_confusion_matrix(Y, Y_pred, class_names=None, ax=None, *, title=None):
+    """The confusion matrix as an image, each cell annotated with its count.
+
+    Cell ``(i, j)`` counts the examples of true class ``i`` (rows) predicted as ``j`` (columns),
+    from :func:`model_selection.confusion_matrix`: the diagonal holds the hits, and a dark cell
+    off it is a pair of classes the classifier mixes up.
+
+    Args:
+        Y, Y_pred: ``(1, m)`` labels 0..K-1 (integers, or floats holding whole numbers).
+        class_names: the tick label of each class, at least one per label (default 0..K-1);
+            with more names than labels, the extra classes get their (empty) rows and columns.
+    """
+    C = ms.confusion_matrix(Y, Y_pred)
+    names = _class_names(class_names, C.shape[0])
+    if len(names) > C.shape[0]:
+        C = ms.confusion_matrix(Y, Y_pred, num_classes=len(names))
+    K = len(names)
+    ax = _axes(ax, figsize=(min(3 + 0.5 * K, 12), min(2.5 + 0.5 * K, 11)))
+    ax.imshow(C, cmap="Blues", vmin=0)
+    for (i, j), count in np.ndenumerate(C):
+        # White on the dark cells, black on the pale ones, so every count can be read.
+        color = "white" if count > C.max() / 2 else "black"
+        ax.text(j, i, str(count), ha="center", va="center", color=color, fontsize=8)
+    ax.set_xticks(range(K), names)
+    ax.set_yticks(range(K), names)
+    ax.set(xlabel="predicted", ylabel="true", title=title)
     return ax

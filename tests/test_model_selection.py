@@ -13,6 +13,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from problems import (
     assert_same_arrays,
     imbalanced_separable_problem,
@@ -655,3 +657,87 @@ def test_random_search_takes_augmentations_by_name_and_shows_them():
     assert flipped["trials"][0]["rejected"] in (None, "predicts a single class")
     with pytest.raises(ValueError, match="augment"):
         ms.random_search(X, Y, n_trials=1, space=space, cv=3, augment="flip")
+
+
+# ---------------------------------------------------------------------------------------------
+# The confusion matrix of K classes
+# ---------------------------------------------------------------------------------------------
+
+
+def test_confusion_matrix_on_hand_made_labels_of_three_classes():
+    Y = np.array([[0, 0, 0, 1, 1, 2, 2, 2, 2]])
+    Y_pred = np.array([[0, 1, 0, 1, 2, 2, 2, 0, 2]])
+    # true 0: predicted 0, 1, 0; true 1: 1, 2; true 2: 2, 2, 0, 2.
+    expected = [[2, 1, 0], [0, 1, 1], [1, 0, 3]]
+    C = ms.confusion_matrix(Y, Y_pred)
+    assert C.dtype == np.int64 and C.shape == (3, 3)
+    np.testing.assert_array_equal(C, expected)
+    assert np.trace(C) / Y.size == pytest.approx(6 / 9)  # the accuracy
+
+
+def test_binary_confusion_matrix_holds_the_confusion_counts():
+    Y = np.array([[1, 1, 1, 1, 0, 0, 0, 0, 0, 0]])
+    Y_pred = np.array([[1, 1, 1, 0, 1, 0, 0, 0, 0, 0]])
+    c = ms.confusion_counts(Y, Y_pred)
+    np.testing.assert_array_equal(
+        ms.confusion_matrix(Y, Y_pred), [[c["tn"], c["fp"]], [c["fn"], c["tp"]]]
+    )
+
+
+def test_confusion_matrix_takes_num_classes_integer_dtypes_bools_and_whole_floats():
+    Y = np.array([[0, 2]], dtype=np.uint8)
+    C = ms.confusion_matrix(Y, np.array([[0.0, 1.0]]), num_classes=4)
+    np.testing.assert_array_equal(C, [[1, 0, 0, 0], [0, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 0]])
+    C = ms.confusion_matrix(np.array([[True, False]]), np.array([[1, 1]], dtype=np.int16))
+    np.testing.assert_array_equal(C, [[0, 1], [0, 1]])
+    np.testing.assert_array_equal(ms.confusion_matrix([[0]], [[0]]), [[1]])
+
+
+@pytest.mark.parametrize(
+    ("Y", "Y_pred", "num_classes", "error", "name"),
+    [
+        ([[0, 1]], [[0, 1, 1]], None, ValueError, "Y_pred"),
+        ([[0, -1]], [[0, 1]], None, ValueError, r"\bY\b"),
+        ([[0, 1]], [[0, 1.5]], None, ValueError, "Y_pred"),
+        ([[0, 1]], [[0, np.nan]], None, ValueError, "Y_pred"),
+        ([[0, 3]], [[0, 1]], 3, ValueError, r"\bY\b.*num_classes = 3"),
+        ([[0, 1]], [[0, 5]], 2, ValueError, "Y_pred"),
+        ([0, 1], [[0, 1]], None, ValueError, r"\bY\b"),
+        ([[]], [[]], None, ValueError, r"\bY\b"),
+        ("0 1", [[0, 1]], None, TypeError, r"\bY\b"),
+        ([[0, 1]], np.array([[0, 1j]]), None, TypeError, "Y_pred"),
+        ([[0, 1]], [[0, 1]], 0, ValueError, "num_classes"),
+        ([[0, 1]], [[0, 1]], 2.0, TypeError, "num_classes"),
+        ([[0, 10**6]], [[0, 1]], None, ValueError, "at most"),
+    ],
+)
+def test_confusion_matrix_refuses_bad_labels_and_num_classes_naming_them(
+    Y, Y_pred, num_classes, error, name
+):
+    with pytest.raises(error, match=name):
+        ms.confusion_matrix(Y, Y_pred, num_classes)
+
+
+@st.composite
+def label_pairs(draw):
+    """``(Y, Y_pred, num_classes)``: 1 to 40 labels below K, K from 1 to 6 or None."""
+    K = draw(st.integers(1, 6))
+    m = draw(st.integers(1, 40))
+    labels = st.lists(st.integers(0, K - 1), min_size=m, max_size=m)
+    dtype = draw(st.sampled_from([np.int64, np.int32, np.uint8, np.float64]))
+    Y, Y_pred = (np.array([draw(labels)], dtype=dtype) for _ in range(2))
+    return Y, Y_pred, draw(st.sampled_from([K, None]))
+
+
+@settings(max_examples=50, deadline=None)
+@given(label_pairs())
+@pytest.mark.filterwarnings("ignore:A single label was found")  # scikit-learn's, for K = 1
+def test_confusion_matrix_agrees_with_scikit_learn(pair):
+    from sklearn.metrics import confusion_matrix
+
+    Y, Y_pred, num_classes = pair
+    C = ms.confusion_matrix(Y, Y_pred, num_classes)
+    K = num_classes or int(max(Y.max(), Y_pred.max())) + 1
+    assert C.shape == (K, K) and C.dtype == np.int64
+    np.testing.assert_array_equal(C, confusion_matrix(Y[0], Y_pred[0], labels=range(K)))
+    np.testing.assert_array_equal(C.sum(axis=1), np.bincount(Y[0].astype(int), minlength=K))
