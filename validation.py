@@ -220,12 +220,19 @@ def _check_one_hot(Y, name, num_classes):
         )
 
 
-def check_labels(Y, m=None, name="Y", num_classes=None):
-    """``Y`` as ``(1, m)`` int64 class labels, from ``(1, m)`` labels or one-hot ``(K, m)``."""
-    Y = check_Y(Y, m=m, name=name, dtype=None, num_classes=num_classes)
+def check_class_labels(Y, name="Y", m=None, num_classes=None):
+    """``Y`` as a C-contiguous ``(1, m)`` int64 array of class labels ``0..K-1``, from ``(1, m)``
+    labels (any integer dtype, bools, or floats holding whole numbers) or one-hot ``(K, m)``.
+    With ``num_classes = K`` every label must be below ``K``."""
+    # num_classes=None: either form, any number of classes; the bound on K is checked after.
+    Y = check_Y(Y, m=m, name=name, dtype=None, num_classes=None)
     if Y.shape[0] > 1:
-        return np.argmax(Y, axis=0)[None, :].astype(np.int64)
-    return Y.astype(np.int64)
+        if num_classes is not None:
+            _check_one_hot(Y, name, num_classes)
+        Y = np.argmax(Y, axis=0)[None, :]
+    elif num_classes is not None:
+        _check_class_labels(Y, name, num_classes)
+    return np.ascontiguousarray(Y, dtype=np.int64)
 
 
 def check_probabilities(AL, name="AL"):
@@ -868,37 +875,3 @@ def check_path(path, name="path"):
         return Path(path).expanduser()
     except RuntimeError as error:  # "~nobody/..." for a user that does not exist
         raise FileNotFoundError(f"cannot expand the {name} '{path}': {error}") from None
-
-
-# --------------------------------------------------------------------------------------------
-# Class labels of K classes
-# --------------------------------------------------------------------------------------------
-
-MAX_CLASS_LABEL = 2**31 - 1  # a class index, not an identifier; and floats hold it exactly
-
-
-def check_class_labels(Y, name="Y", m=None, num_classes=None):
-    """Return ``Y`` as a C-contiguous ``(1, m)`` int64 array of class labels, or raise.
-
-    A label is a class index ``0..K-1``: any integer dtype, bools (0/1), or floats holding
-    whole numbers (what ``np.round`` of a probability gives). With ``num_classes = K`` every
-    label must be below ``K``; ``m`` is the number of labels expected.
-    """
-    Y = check_real_array(Y, name)
-    if Y.ndim != 2 or Y.shape[0] != 1 or Y.shape[1] < 1:
-        raise ValueError(f"{name} must have shape (1, m) with one label per column, got {Y.shape}")
-    if m is not None and Y.shape[1] != m:
-        raise ValueError(f"{name} has {Y.shape[1]} labels but there are m = {m} examples")
-    if Y.dtype.kind == "f" and not (np.isfinite(Y).all() and np.array_equal(np.floor(Y), Y)):
-        raise ValueError(
-            f"{name} must hold whole-number class labels; its {Y.dtype} values include a "
-            "fraction, NaN or inf"
-        )
-    high = MAX_CLASS_LABEL if num_classes is None else num_classes - 1
-    if Y.min() < 0 or Y.max() > high:
-        limit = f"num_classes = {num_classes}" if num_classes is not None else f"<= {high}"
-        raise ValueError(
-            f"{name} must hold class labels 0, 1, ... ({limit}), got labels from "
-            f"{float(Y.min()):g} to {float(Y.max()):g}"
-        )
-    return np.ascontiguousarray(Y, dtype=np.int64)

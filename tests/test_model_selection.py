@@ -700,7 +700,7 @@ def test_confusion_matrix_takes_num_classes_integer_dtypes_bools_and_whole_float
         ([[0, -1]], [[0, 1]], None, ValueError, r"\bY\b"),
         ([[0, 1]], [[0, 1.5]], None, ValueError, "Y_pred"),
         ([[0, 1]], [[0, np.nan]], None, ValueError, "Y_pred"),
-        ([[0, 3]], [[0, 1]], 3, ValueError, r"\bY\b.*num_classes = 3"),
+        ([[0, 3]], [[0, 1]], 3, ValueError, r"\bY\b.*0\.\.2 \(K = 3 classes\)"),
         ([[0, 1]], [[0, 5]], 2, ValueError, "Y_pred"),
         ([0, 1], [[0, 1]], None, ValueError, r"\bY\b"),
         ([[]], [[]], None, ValueError, r"\bY\b"),
@@ -709,6 +709,7 @@ def test_confusion_matrix_takes_num_classes_integer_dtypes_bools_and_whole_float
         ([[0, 1]], [[0, 1]], 0, ValueError, "num_classes"),
         ([[0, 1]], [[0, 1]], 2.0, TypeError, "num_classes"),
         ([[0, 10**6]], [[0, 1]], None, ValueError, "at most"),
+        ([[0, 1]], [[0, 0]], 1, ValueError, r"\bY\b.*0\.\.0"),
     ],
 )
 def test_confusion_matrix_refuses_bad_labels_and_num_classes_naming_them(
