@@ -17,6 +17,9 @@ step, to 1e-12 in float64):
    rule makes ten NumPy calls for all of them instead of ten per array.
 4. **Subnormal flushing** every ``FLUSH_EVERY`` steps (see :func:`flush_subnormals`), and the
    **data layout**: ``X`` in Fortran order (see :func:`training_layout`).
+
+And a second training loop, :func:`train_together`, for several seeds of a full-batch run: they
+all multiply the same ``X`` at every step, so their first layers are stacked into one product.
 """
 
 import itertools
@@ -24,7 +27,8 @@ import math
 
 import numpy as np
 
-from validation import trainable_keys
+import neural_network as nn
+from validation import network_depth, trainable_keys
 
 BLOCK_SIZE = 1 << 16  # entries per row block: 512 KB per float64 array
 FLUSH_EVERY = 16  # steps between two flushes of the large arrays' subnormal entries
@@ -163,11 +167,12 @@ class InPlaceOptimizer:
     entries are set to 0.
     """
 
-    def __init__(self, optimizer, parameters, **settings):
+    def __init__(self, optimizer, parameters, unpacked=(), **settings):
         self.rule, n_states, self.hyperparameters = _RULES[optimizer]
         self.settings = settings
         keys = trainable_keys(parameters)
-        self.small = [key for key in keys if parameters[key].size < BLOCK_SIZE]
+        # ``unpacked`` keys are updated where they are, however small (see train_together).
+        self.small = [k for k in keys if parameters[k].size < BLOCK_SIZE and k not in unpacked]
         self.large = [key for key in keys if key not in self.small]
         self.flat = np.concatenate([parameters[key].ravel() for key in self.small])
         sizes = np.cumsum([parameters[key].size for key in self.small])[:-1]
@@ -195,3 +200,85 @@ class InPlaceOptimizer:
         if t % FLUSH_EVERY == 0:
             for key in self.large:
                 flush_subnormals(self.targets[key])
+
+
+# --------------------------------------------------------------------------------------------
+# Several seeds of a full-batch run, trained together
+# --------------------------------------------------------------------------------------------
+
+
+def stack_first_layers(networks):
+    """Make the ``W1`` of every network a view of one ``(S * n_1, n_x)`` array, and return it.
+
+    The networks' own ``W1`` arrays are replaced (each by its rows of the stack), so that an
+    update of a network's ``W1`` in place is an update of the stack.
+    """
+    stacked = np.concatenate([parameters["W1"] for parameters in networks])
+    n_1 = networks[0]["W1"].shape[0]
+    for s, parameters in enumerate(networks):
+        parameters["W1"] = stacked[s * n_1 : (s + 1) * n_1]
+    return stacked
+
+
+def train_together(X, Y, W1_stack, networks, updates, learning_rates, lambd):
+    """Full-batch steps of several networks of one shape on the same ``(X, Y)``, in place.
+
+    A full-batch step of the cat network is dominated by its two first-layer products, ``W1 X``
+    and ``dZ1 X^T``, each a pass over ``X`` (12288 x 209). With ``S`` seeds stacked,
+    ``[W1_1; ...; W1_S] X`` and ``[dZ1_1; ...; dZ1_S] X^T`` make that one pass each for all of
+    them; everything else (small) is done network by network with ``neural_network``'s steps.
+    The results equal separate training to rounding: BLAS may round a larger product
+    differently in the last bit.
+
+    Args:
+        W1_stack, networks: parameters dicts without batch norm, and the stack their ``W1`` are
+            views of (see :func:`stack_first_layers`); updates: an :class:`InPlaceOptimizer`
+            for each network, made after stacking with ``unpacked=("W1",)``; learning_rates:
+            one per step; lambd: the L2 strength.
+
+    Returns:
+        the training cost of every step, a list per network.
+    """
+    m, n_1 = X.shape[1], networks[0]["W1"].shape[0]
+    costs = [[] for _ in networks]
+    for learning_rate in learning_rates:
+        Z1_stack = nn.matmul(W1_stack, X)
+        dZ1_stack = np.empty_like(Z1_stack)
+        grads = []
+        for s, parameters in enumerate(networks):
+            rows = slice(s * n_1, (s + 1) * n_1)
+            cost, network_grads, dZ1_stack[rows] = _step_from_Z1(
+                Z1_stack[rows], Y, parameters, lambd
+            )
+            costs[s].append(cost)
+            grads.append(network_grads)
+        dW1_stack = (dZ1_stack * (1.0 / m)) @ X.T
+        if lambd:
+            dW1_stack = dW1_stack + (lambd / m) * W1_stack
+        for s, (network_grads, update) in enumerate(zip(grads, updates, strict=True)):
+            update({**network_grads, "dW1": dW1_stack[s * n_1 : (s + 1) * n_1]}, learning_rate)
+    return costs
+
+
+def _step_from_Z1(Z1, Y, parameters, lambd):
+    """The rest of a full-batch forward and backward pass, from the first layer's ``W1 X``.
+
+    Returns the cost, the gradients of every array but ``W1``, and ``dZ1`` (for ``dW1``).
+    """
+    L, m = network_depth(parameters), Y.shape[1]
+    Z, relu_caches, linear_caches = Z1 + parameters["b1"], [], []
+    for layer in range(2, L + 1):
+        A, relu_cache = nn.relu_forward(Z)
+        relu_caches.append(relu_cache)
+        Z, linear_cache = nn.linear_forward(A, parameters[f"W{layer}"], parameters[f"b{layer}"])
+        linear_caches.append(linear_cache)
+    AL = nn.sigmoid(Z) if Z.shape[0] == 1 else nn.softmax(Z)
+    cost = nn.compute_cost(AL, Y, parameters, lambd, check_input=False)
+    dZ, grads = AL - Y, {}
+    for layer in range(L, 1, -1):
+        dA, grads[f"dW{layer}"], grads[f"db{layer}"] = nn.linear_backward(
+            dZ, linear_caches[layer - 2], lambd
+        )
+        dZ = nn.relu_backward(dA, relu_caches[layer - 2])
+    grads["db1"] = np.sum(dZ * (1.0 / m), axis=1, keepdims=True)  # as linear_backward does
+    return cost, grads, dZ

@@ -508,3 +508,84 @@ def model(X, Y, layers_dims, *, optimizer="adam", learning_rate=None, num_epochs
 MODEL_OPTIONS = tuple(
     name for name, p in inspect.signature(model).parameters.items() if p.kind is p.KEYWORD_ONLY
 )
+
+
+def train_seeds(X, Y, layers_dims, seeds=range(5), **options):
+    """``[model(X, Y, layers_dims, seed=s, **options) for s in seeds]``: one network per seed.
+
+    Seeds of a full-batch run (``mini_batch_size=None``) without batch norm, dropout, a dev
+    set or printing all multiply the same ``X`` at every step: they are then trained together,
+    their first layers stacked into one product per step (``_speed_path.train_together``),
+    several times faster on the cat images. The results equal separate training to rounding.
+
+    Returns:
+        a list of ``(parameters, history)``, one per seed, in the order of ``seeds``.
+    """
+    seeds = validation.check_seeds(seeds)
+    if not _trainable_together(options):
+        return [model(X, Y, layers_dims, seed=seed, **options) for seed in seeds]
+    layers_dims = validation.check_layers_dims(layers_dims)
+    settings = validation.check_arguments(_MODEL_CONSTRAINTS, {**_MODEL_DEFAULTS, **options})
+    optimizer = settings["optimizer"]
+    alpha_0 = settings["learning_rate"] or DEFAULT_LEARNING_RATES[optimizer]
+    schedule = learning_rate_schedule(alpha_0, *(options.get(k) for k in _DECAY_KEYS))
+    X, Y, _, standardizer = _prepare_inputs(
+        X, Y, None, None, layers_dims, options.get("dtype"), options.get("standardize")
+    )
+    networks = [
+        initial_parameters(
+            layers_dims, seed, False, X.dtype, initialization=settings["initialization"]
+        )
+        for seed in seeds
+    ]
+    W1_stack = _speed_path.stack_first_layers(networks)
+    moments = {key: settings[key] for key in ("beta", "beta1", "beta2", "epsilon")}
+    updates = [
+        _speed_path.InPlaceOptimizer(optimizer, p, unpacked=("W1",), **moments) for p in networks
+    ]
+    rates = [schedule(epoch) for epoch in range(settings["num_epochs"])]
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is reported below
+        costs = _speed_path.train_together(
+            X, Y, W1_stack, networks, updates, rates, settings["lambd"]
+        )
+    return [
+        (
+            _trained_network(_finite_run(p, c, rates), standardizer),
+            {"cost": c, "learning_rate": rates},
+        )
+        for p, c in zip(networks, costs, strict=True)
+    ]
+
+
+# model()'s defaults, for the options train_seeds is not given.
+_MODEL_DEFAULTS = {
+    name: p.default
+    for name, p in inspect.signature(model).parameters.items()
+    if p.kind is p.KEYWORD_ONLY
+}
+_DECAY_KEYS = ("decay", "decay_rate", "decay_every")
+
+
+def _trainable_together(options):
+    """Whether seeds of ``model(**options)`` see the same batch at every step and nothing that
+    differs between seeds but the initial weights: full batch, no batch norm, no dropout."""
+    unknown = [key for key in options if key not in MODEL_OPTIONS or key == "seed"]
+    if unknown:
+        raise TypeError(f"train_seeds got options that model() does not take: {unknown}")
+    return (
+        "mini_batch_size" in options
+        and options["mini_batch_size"] is None
+        and not options.get("batch_norm")
+        and options.get("keep_prob", 1.0) == 1.0
+        and options.get("X_dev") is None
+        and options.get("early_stopping") is None
+        and not options.get("print_cost")
+        and not options.get("progress")
+    )
+
+
+def _finite_run(parameters, costs, learning_rates):
+    """``parameters`` after checking that no epoch's cost became NaN or inf."""
+    for epoch, (cost, rate) in enumerate(zip(costs, learning_rates, strict=True)):
+        validation.check_training_finite(cost, parameters, epoch, rate)
+    return parameters

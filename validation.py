@@ -812,6 +812,16 @@ def check_dev_set(X_dev, Y_dev, early_stopping):
         raise ValueError("early_stopping needs a dev set: pass X_dev and Y_dev")
 
 
+def check_seeds(seeds):
+    """A non-empty list of distinct integer seeds >= 0."""
+    if isinstance(seeds, (str, bytes, dict)) or not hasattr(seeds, "__iter__"):
+        raise TypeError(f"seeds must be a list of integer seeds, got {describe(seeds)}")
+    seeds = [check_number(seed, f"seeds[{i}]", 0, integer=True) for i, seed in enumerate(seeds)]
+    if not seeds or len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be a non-empty list of distinct seeds, got {seeds}")
+    return seeds
+
+
 def check_batch_size(mini_batch_size, m, batch_norm):
     """The examples per update (``m`` for full batch, ``mini_batch_size=None``). Batch norm in
     training mode needs at least 2 examples in every batch: the variance of one value is 0."""

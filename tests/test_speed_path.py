@@ -141,3 +141,67 @@ def test_the_first_layer_product_helper_is_w_times_a(order):
     rng = np.random.default_rng(3)
     W, A = rng.standard_normal((20, 300)), np.asarray(rng.standard_normal((300, 50)), order=order)
     np.testing.assert_allclose(nn.matmul(W, A), W @ A, rtol=1e-12, atol=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# Seeds of a full-batch run, trained together: the same networks as trained one by one
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+@pytest.mark.parametrize("layers_dims", [[6, 1], [6, 4, 1], [6, 5, 3, 1], [6, 4, 3]])
+def test_seeds_trained_together_are_the_seeds_trained_one_by_one(optimizer, layers_dims):
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((6, 40))
+    K = layers_dims[-1]
+    Y = rng.integers(0, max(K, 2), (1, 40))
+    options = dict(optimizer=optimizer, learning_rate=0.01, num_epochs=25, mini_batch_size=None,
+                   lambd=0.2, decay=0.05)  # fmt: skip
+    together = nno.train_seeds(X, Y, layers_dims, [0, 3, 7], **options)
+    for seed, (parameters, history) in zip([0, 3, 7], together, strict=True):
+        expected, expected_history = nno.model(X, Y, layers_dims, seed=seed, **options)
+        assert parameters.keys() == expected.keys()
+        for key in expected:
+            np.testing.assert_allclose(parameters[key], expected[key], rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(history["cost"], expected_history["cost"], rtol=1e-12)
+        assert history["learning_rate"] == expected_history["learning_rate"]
+
+
+def test_seeds_of_a_mini_batch_or_batch_norm_run_are_trained_one_by_one(monkeypatch):
+    def fail(*args, **kwargs):
+        raise AssertionError("trained together")
+
+    monkeypatch.setattr(_speed_path, "train_together", fail)
+    X, Y = np.random.default_rng(5).standard_normal((3, 20)), np.tile([[0, 1]], 10)
+    for options in (dict(mini_batch_size=8), dict(mini_batch_size=None, batch_norm=True),
+                    dict(mini_batch_size=None, keep_prob=0.5)):  # fmt: skip
+        runs = nno.train_seeds(X, Y, [3, 4, 1], [1, 2], num_epochs=2, **options)
+        expected = nno.model(X, Y, [3, 4, 1], seed=2, num_epochs=2, **options)
+        np.testing.assert_array_equal(runs[1][0]["W1"], expected[0]["W1"])
+
+
+@pytest.mark.parametrize(
+    "seeds, options, error, match",
+    [
+        ([], {}, ValueError, "seeds"),
+        ([1, 1], {}, ValueError, "seeds"),
+        ("01", {}, TypeError, "seeds"),
+        ([0, -1], {}, ValueError, r"seeds\[1\]"),
+        ([0], {"seed": 3}, TypeError, "seed"),
+        ([0], {"no_such_option": 1}, TypeError, "no_such_option"),
+        ([0], {"mini_batch_size": None, "learning_rate": -1.0}, ValueError, "learning_rate"),
+    ],
+)
+def test_train_seeds_refuses_bad_seeds_and_options_naming_them(seeds, options, error, match):
+    X, Y = np.ones((2, 4)), np.array([[0, 1, 0, 1]])
+    with pytest.raises(error, match=match):
+        nno.train_seeds(X, Y, [2, 1], seeds, num_epochs=1, **options)
+
+
+@pytest.mark.filterwarnings("error")  # and no RuntimeWarning (overflow, invalid value) escapes
+def test_a_diverging_run_trained_together_raises_floating_point_error():
+    rng = np.random.default_rng(0)
+    X = 100 * rng.standard_normal((5, 100))  # weights of ~1e50 overflow the forward pass
+    with pytest.raises(FloatingPointError, match=r"epoch \d+.*learning rate"):
+        nno.train_seeds(X, (X[:1] > 0).astype(int), [5, 8, 4, 1], [0, 1], optimizer="gd",
+                        learning_rate=1e50, num_epochs=100, mini_batch_size=None)  # fmt: skip
