@@ -406,6 +406,17 @@ class _Progress:
             self.bar.write(f"Early stopping after epoch {epoch}: best dev cost {best_cost:.6f}")
 
 
+def _schedule(settings, decay, decay_rate, decay_every):
+    """The learning rate of each epoch: ``alpha_0`` (the optimiser's default if None), decayed."""
+    alpha_0 = settings["learning_rate"] or DEFAULT_LEARNING_RATES[settings["optimizer"]]
+    return learning_rate_schedule(alpha_0, decay, decay_rate, decay_every)
+
+
+def _moments(settings):
+    """The optimiser's averaging settings: ``beta``, ``beta1``, ``beta2`` and ``epsilon``."""
+    return {key: settings[key] for key in ("beta", "beta1", "beta2", "epsilon")}
+
+
 def _seed_sequences(seed):
     """The two independent seeds ``model()`` draws from ``seed`` (an int, or a Generator that
     gives one): one for the initial weights, one for shuffling and dropout."""
@@ -458,44 +469,38 @@ def model(X, Y, layers_dims, *, optimizer="adam", learning_rate=None, num_epochs
         decay: None; a rate ``r``: ``alpha_0 / (1 + r * epoch)`` (``decay_every=k``: ``r *
             floor(epoch / k)``); or a function called the Coursera way, ``decay(alpha_0, epoch,
             decay_rate)``, such as ``update_lr`` (``decay_rate`` defaults to 1).
-        X_dev, Y_dev: a dev set scored after every epoch; early_stopping: then stop after this
-            many epochs without a lower dev cost and return the best epoch's parameters.
+        X_dev, Y_dev: a dev set scored after every epoch; early_stopping: stop after this many
+            epochs without a lower dev cost and return the best epoch's parameters.
         standardize: None, ``"feature"`` or ``"channel"`` (fit ``nn.fit_standardizer`` on ``X``),
             or a fitted standardizer: the returned network holds it and takes raw inputs.
         seed: an int or Generator: the same seed gives a bit-for-bit identical run.
-        initialization: the initial weights, ``"he"``, ``"random"`` (the course's large
-            ``N(0, 1) * 10``) or ``"zeros"`` (see ``nn.initial_weights``).
+        initialization: ``"he"``, ``"random"`` (the course's ``N(0, 1) * 10``) or ``"zeros"``.
         print_cost: print the cost every ``print_every`` epochs (default: about 10 lines);
-            progress: a tqdm bar (default: when ``print_cost``); dtype: float64 or float32
-            (None: ``X``'s, float64 for integers), kept end to end.
+            progress: a tqdm bar (default: when ``print_cost``); dtype: float64 or float32 (None:
+            ``X``'s, float64 for integers), kept end to end.
 
     Returns:
         ``(parameters, history)``: the trained network (running statistics included), and
         per-epoch lists of floats: ``"cost"`` (the training cost with its L2 term and dropout,
         the batch costs' mean weighted by size), ``"learning_rate"``, and with a dev set
-        ``"dev_cost"`` (no L2, no dropout) and ``"dev_accuracy"`` (the predicted class, by
-        ``nn.probabilities_to_labels``). No timings: time the call.
+        ``"dev_cost"`` (no L2, no dropout) and ``"dev_accuracy"``. No timings: time the call.
         Raises FloatingPointError when the cost becomes NaN or infinite (alpha too large).
     """
     layers_dims = validation.check_layers_dims(layers_dims)
     settings = validation.check_arguments(_MODEL_CONSTRAINTS, locals())
-    alpha_0 = settings["learning_rate"] or DEFAULT_LEARNING_RATES[optimizer]
-    schedule = learning_rate_schedule(alpha_0, decay, decay_rate, decay_every)
+    schedule = _schedule(settings, decay, decay_rate, decay_every)
     validation.check_dev_set(X_dev, Y_dev, early_stopping)
     X, Y, dev, standardizer = _prepare_inputs(X, Y, X_dev, Y_dev, layers_dims, dtype, standardize)
     batch_size = validation.check_batch_size(settings["mini_batch_size"], X.shape[1], batch_norm)
-
     parameters, rng = _initial_state(layers_dims, seed, batch_norm, X.dtype, initialization)
-    moments = {key: settings[key] for key in ("beta", "beta1", "beta2", "epsilon")}
-    update = _speed_path.InPlaceOptimizer(optimizer, parameters, **moments)  # in place
+    update = _speed_path.InPlaceOptimizer(optimizer, parameters, **_moments(settings))
     history, stopping = _new_history(dev is not None), _EarlyStopping(early_stopping)
-    # Overflow in a diverging run gives inf/NaN: check_training_finite raises one clear error.
     with _Progress(settings) as progress_bar, np.errstate(over="ignore", invalid="ignore"):
         for epoch in range(num_epochs):
             alpha = schedule(epoch)
             batches = _epoch_batches(X.shape[1], batch_size, rng, batch_norm)
             cost = _train_epoch(X, Y, batches, parameters, update, alpha, settings, rng)
-            validation.check_training_finite(cost, parameters, epoch, alpha)
+            validation.check_training_finite(cost, parameters, epoch, alpha)  # inf/NaN: stop
             _record_epoch(history, cost, alpha, parameters, dev)
             progress_bar.epoch_done(epoch, history)
             if stopping.should_stop(history, parameters):
@@ -526,9 +531,7 @@ def train_seeds(X, Y, layers_dims, seeds=range(5), **options):
         return [model(X, Y, layers_dims, seed=seed, **options) for seed in seeds]
     layers_dims = validation.check_layers_dims(layers_dims)
     settings = validation.check_arguments(_MODEL_CONSTRAINTS, {**_MODEL_DEFAULTS, **options})
-    optimizer = settings["optimizer"]
-    alpha_0 = settings["learning_rate"] or DEFAULT_LEARNING_RATES[optimizer]
-    schedule = learning_rate_schedule(alpha_0, *(options.get(k) for k in _DECAY_KEYS))
+    schedule = _schedule(settings, *(options.get(key) for key in _DECAY_KEYS))
     X, Y, _, standardizer = _prepare_inputs(
         X, Y, None, None, layers_dims, options.get("dtype"), options.get("standardize")
     )
@@ -539,7 +542,7 @@ def train_seeds(X, Y, layers_dims, seeds=range(5), **options):
         for seed in seeds
     ]
     W1_stack = _speed_path.stack_first_layers(networks)
-    moments = {key: settings[key] for key in ("beta", "beta1", "beta2", "epsilon")}
+    optimizer, moments = settings["optimizer"], _moments(settings)
     updates = [
         _speed_path.InPlaceOptimizer(optimizer, p, unpacked=("W1",), **moments) for p in networks
     ]

@@ -341,17 +341,9 @@ def _hidden_layer_forward(A_prev, parameters, layer, keep_prob, training, rng, b
     return A, cache, running if training else None
 
 
-def forward_propagation(
-    X,
-    parameters,
-    keep_prob=1.0,
-    training=True,
-    rng=None,
-    *,
-    bn_momentum=BN_MOMENTUM,
-    bn_epsilon=BN_EPSILON,
-    check_input=True,
-):
+def forward_propagation(X, parameters, keep_prob=1.0, training=True, rng=None, *,
+                        bn_momentum=BN_MOMENTUM, bn_epsilon=BN_EPSILON,
+                        check_input=True):  # fmt: skip
     """Forward pass: ``[LINEAR -> (BATCHNORM) -> RELU -> (DROPOUT)] * (L-1) -> LINEAR -> OUTPUT``.
 
     Args:
