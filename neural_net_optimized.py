@@ -592,3 +592,8 @@ def _finite_run(parameters, costs, learning_rates):
     for epoch, (cost, rate) in enumerate(zip(costs, learning_rates, strict=True)):
         validation.check_training_finite(cost, parameters, epoch, rate)
     return parameters
+
+
+def __getattr__(name):
+    """``nno.update_parameters`` and the course's other names: an error that names ours."""
+    raise nn.course_name_error(__name__, name)

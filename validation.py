@@ -30,12 +30,15 @@ _KEY = re.compile(r"^(W|b|gamma|beta|running_mean|running_var)([1-9][0-9]*)$")
 
 def describe(value):
     """A short description of ``value`` for an error message: an array by its type, dtype and
-    shape, a container by its type and length, anything else by a ``repr`` cut to 40 characters.
-    Never an array's contents."""
+    shape, a container of anything but a few plain values by its type and length, anything else
+    by a ``repr`` cut to 40 characters, with its type. Never an array's contents."""
     if isinstance(value, np.ndarray):
         return f"an array of dtype {value.dtype} and shape {value.shape}"
-    if isinstance(value, (list, tuple, dict, set)) and len(value) > 4:
-        return f"a {type(value).__name__} of {len(value)} items"
+    if isinstance(value, (list, tuple, dict, set)):
+        items = value.values() if isinstance(value, dict) else value
+        plain = all(isinstance(item, (bool, int, float, str, type(None))) for item in items)
+        if not plain or len(value) > 4:
+            return f"a {type(value).__name__} of {len(value)} items"
     text = repr(value)
     text = text if len(text) <= 40 else text[:37] + "..."
     return f"{text} ({type(value).__name__})"
@@ -268,10 +271,31 @@ def check_lambd(lambd):
     return check_number(lambd, "lambd", 0.0, note=" (0 means no L2)")
 
 
+def check_parameters_dict(parameters):
+    """``parameters`` must be a dict (of arrays); say what the likely mistake is when it is not.
+
+    Two mistakes are common from the course's habits: keeping ``model()``'s whole result
+    (``(parameters, history)``) as the parameters, and calling ``predict(X, y, parameters)``,
+    which puts the labels where the parameters go.
+    """
+    if isinstance(parameters, dict):
+        return parameters
+    hint = ""
+    if isinstance(parameters, tuple) and len(parameters) == 2 and isinstance(parameters[0], dict):
+        hint = (
+            ": model() returns (parameters, history); unpack it: parameters, history = model(...)"
+        )
+    elif isinstance(parameters, np.ndarray):
+        hint = (
+            " (labels?): the signature is predict(X, parameters); the course's predict(X, y, "
+            "parameters) becomes model_selection.accuracy(y, predict(X, parameters))"
+        )
+    raise TypeError(f"parameters must be a dict of arrays, got {describe(parameters)}{hint}")
+
+
 def network_depth(parameters):
     """The number of layers ``L``: the largest layer index among the keys of ``parameters``."""
-    if not isinstance(parameters, dict):
-        raise TypeError(f"parameters must be a dict of arrays, got {type(parameters).__name__}")
+    check_parameters_dict(parameters)
     layers = [int(match.group(2)) for key in parameters if (match := _KEY.match(str(key)))]
     if not layers:
         raise ValueError("parameters has no layer keys such as 'W1', 'b1'")
@@ -280,8 +304,7 @@ def network_depth(parameters):
 
 def uses_batchnorm(parameters, layer):
     """True when ``layer`` is batch-normalised: it has ``gamma{layer}`` instead of ``b{layer}``."""
-    if not isinstance(parameters, dict):
-        raise TypeError(f"parameters must be a dict of arrays, got {type(parameters).__name__}")
+    check_parameters_dict(parameters)
     return f"gamma{layer}" in parameters
 
 
@@ -306,8 +329,7 @@ def check_parameter_arrays(parameters):
     Coursera notebooks' test cases have a 3-unit output layer). :func:`check_parameters` checks
     the network.
     """
-    if not isinstance(parameters, dict):
-        raise TypeError(f"parameters must be a dict of arrays, got {type(parameters).__name__}")
+    check_parameters_dict(parameters)
     unknown = [k for k in parameters if not (isinstance(k, str) and _KEY.match(k))]
     unknown = [k for k in unknown if k not in STANDARDIZER_KEYS]
     if unknown:
@@ -537,8 +559,8 @@ def check_output_finite(AL):
 def check_threshold(threshold, parameters):
     """``predict``'s threshold: in [0, 1], and only the default 0.5 for a K-class network,
     which predicts the most probable class."""
+    outputs = check_parameters(parameters)[-1]  # first: predict(X, y, parameters) puts y here
     threshold = check_number(threshold, "threshold", 0.0, 1.0)
-    outputs = check_parameters(parameters)[-1]
     if outputs > 1 and threshold != 0.5:
         raise ValueError(
             f"threshold is for a network with one sigmoid output; this one has K = {outputs} "
