@@ -596,4 +596,4 @@ def _finite_run(parameters, costs, learning_rates):
 
 def __getattr__(name):
     """``nno.update_parameters`` and the course's other names: an error that names ours."""
-    raise nn.course_name_error(__name__, name)
+    raise validation.course_name_error(__name__, name)
