@@ -1446,12 +1446,15 @@ def test_he_initialisation_is_the_default_bit_for_bit(blobs, layers):
 
 
 @pytest.mark.parametrize("initialization", ["xavier", "He", "", None, 0])
-def test_model_refuses_an_unknown_initialization_naming_it(blobs, initialization):
+def test_model_and_initial_parameters_refuse_an_unknown_initialization_naming_it(
+    blobs, initialization
+):
     X, Y, _, _ = blobs
-    with pytest.raises(
-        ValueError, match=r"initialization must be one of \('he', 'random', 'zeros'"
-    ):
+    message = r"initialization must be one of \('he', 'random', 'zeros'\)"
+    with pytest.raises(ValueError, match=message):
         nno.model(X, Y, BLOB_LAYERS, num_epochs=1, initialization=initialization)
+    with pytest.raises(ValueError, match=message):
+        nno.initial_parameters(BLOB_LAYERS, initialization=initialization)
 
 
 # Bad labels, refused before training
