@@ -432,6 +432,7 @@ def initial_parameters(layers_dims, seed=0, batch_norm=False, dtype=np.float64, 
 
     ``trained["W1"] - initial_parameters(...)["W1"]`` is what training changed.
     """
+    initialization = _MODEL_CONSTRAINTS["initialization"](initialization, "initialization")
     init_seed, _ = _seed_sequences(seed)
     return nn.initialize_parameters(
         layers_dims, initialization, np.random.default_rng(init_seed), batch_norm, dtype
