@@ -385,7 +385,8 @@ def check_parameters(parameters):
 
     Every layer ``1..L`` needs ``W``; a plain layer needs ``b``; a batch-normalised hidden layer
     needs ``gamma``, ``beta``, ``running_mean`` and ``running_var`` and no ``b``; the output
-    layer ``L`` is plain and ``W{L}`` has one row. Shapes must chain: ``W{l}: (n_l, n_{l-1})``.
+    layer ``L`` is plain, ``W{L}`` with 1 row (sigmoid) or K (softmax). Shapes must chain:
+    ``W{l}: (n_l, n_{l-1})``.
     Every array is checked as in :func:`check_parameter_arrays`; an input standardizer
     (``input_mean``, ``input_scale``: ``(n_0, 1)``, scale > 0) is optional.
     """
