@@ -510,3 +510,169 @@ def check_path(path, name="path"):
         return Path(path).expanduser()
     except RuntimeError as error:  # "~nobody/..." for a user that does not exist
         raise FileNotFoundError(f"cannot expand the {name} '{path}': {error}") from None
+
+
+# --------------------------------------------------------------------------------------------
+# Model selection and the cat experiment
+# --------------------------------------------------------------------------------------------
+
+# The checks above quote what they refuse (``got {value!r}``), which for an array, a record or
+# a 400-digit integer fills the screen. These take arguments a caller may fill with anything and
+# show what was given through describe(): its type, dtype and shape, never its contents.
+
+_SHOWN = 60  # characters of a refused number or text that a message quotes
+
+
+def describe(value):
+    """How a message shows a refused value: a short number or text, None or a bool as itself; an
+    array by its dtype and shape; a list, tuple, dict or set by its length; anything else (a long
+    text or number included) by its type and size."""
+    if isinstance(value, np.ndarray):
+        return f"an array of dtype {value.dtype} and shape {value.shape}"
+    if isinstance(value, (list, tuple, dict, set, frozenset)):
+        return f"a {type(value).__name__} of length {len(value)}"
+    if value is None or isinstance(value, (bool, int, float, complex, str, bytes, np.generic)):
+        text = repr(value)
+        if len(text) <= _SHOWN:
+            return text
+        return f"a value of type {type(value).__name__} ({len(text)} characters long)"
+    return f"an object of type {type(value).__name__}"
+
+
+def _typed(value):
+    """``describe(value)``, with the type after a value shown as itself: ``'abc' (str)``."""
+    shown = describe(value)
+    return f"{shown} ({type(value).__name__})" if shown == repr(value) else shown
+
+
+def check_scalar(value, name, expected):
+    """Refuse an array or a container where one value is ``expected`` (a TypeError naming
+    ``name``), so that a check that quotes the value whole never sees one; return ``value``."""
+    if isinstance(value, (np.ndarray, list, tuple, dict, set, frozenset)):
+        raise TypeError(f"{name} must be {expected}, got {describe(value)}")
+    return value
+
+
+def check_single_number(value, name, low=None, high=None, **options):
+    """:func:`check_number` for an argument that may hold anything; its messages show the value
+    through :func:`describe`."""
+    integer = options.get("integer", False)
+    kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, kinds):
+        kind = "an integer" if integer else "a real number"
+        raise TypeError(f"{name} must be {kind}, got {_typed(value)}")
+    try:
+        return check_number(value, name, low, high, **options)
+    except ValueError as error:
+        if len(repr(value)) <= _SHOWN:
+            raise
+        expected = str(error).rsplit(", got ", 1)[0]
+        raise ValueError(f"{expected}, got {describe(value)}") from None
+
+
+def check_single_flag(value, name):
+    """:func:`check_flag` for an argument that may hold anything (an array is not quoted)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {describe(value)}")
+    return bool(value)
+
+
+def check_single_dtype(dtype, name="dtype"):
+    """:func:`check_dtype` for an argument that may hold anything (an array is not quoted)."""
+    expected = "np.float32 or np.float64"
+    try:
+        return check_dtype(check_scalar(dtype, name, expected), name)
+    except TypeError:
+        raise TypeError(f"{name} must be {expected}, got {describe(dtype)}") from None
+
+
+def check_network(parameters, name="parameters"):
+    """:func:`check_parameters` (returning ``layers_dims``) for an argument that may hold
+    anything: a dict of many foreign keys is refused naming three of them, not all."""
+    if isinstance(parameters, dict):
+        foreign = [k for k in parameters if not (isinstance(k, str) and _KEY.match(k))]
+        foreign = [k for k in foreign if k not in STANDARDIZER_KEYS]
+        if len(foreign) > 3:
+            shown = ", ".join(describe(key) for key in foreign[:3])
+            raise ValueError(
+                f"{name} has {len(foreign)} keys that are not part of a network, such as {shown}"
+            )
+    if name == "parameters":
+        return check_parameters(parameters)
+    return check_part(check_parameters, parameters, name)  # "members[2]: parameters['W1'] ..."
+
+
+def check_choice(value, name, choices):
+    """``value`` must be one of ``choices`` (names, or None): a ValueError for another name, a
+    TypeError for what is not a name at all (a list, an array: nothing ``in`` could test)."""
+    if any(value is choice or (isinstance(value, str) and value == choice) for choice in choices):
+        return value
+    error = ValueError if value is None or isinstance(value, (str, int, float)) else TypeError
+    raise error(f"{name} must be one of {tuple(choices)}, got {describe(value)}")
+
+
+def check_dict(value, name, required=(), what="a dict", note=""):
+    """``value`` must be a dict (TypeError) holding every key of ``required`` (ValueError)."""
+    if not isinstance(value, dict):
+        raise TypeError(f"{name} must be {what}, got {describe(value)}")
+    missing = [key for key in required if key not in value]
+    if missing:
+        raise ValueError(f"{name} is missing {missing}{note}")
+    return value
+
+
+def check_keys(value, name, allowed):
+    """Every key of the dict ``value`` must be one of ``allowed``; the message shows up to three
+    of the others."""
+    unknown = [key for key in value if key not in allowed]
+    if unknown:
+        shown = ", ".join(describe(key) for key in unknown[:3])
+        more = f" and {len(unknown) - 3} more" if len(unknown) > 3 else ""
+        raise ValueError(f"{name} has unknown keys [{shown}]{more}; allowed are {tuple(allowed)}")
+    return value
+
+
+def check_part(check, value, name, *args, **kwargs):
+    """``check(value, *args, **kwargs)``, a check whose messages name its own argument (``config``,
+    ``parameters``), run on a part of a bigger argument: its message is put after ``name``
+    (``record['chosen']: config['hidden'][0] must be ...``)."""
+    try:
+        return check(value, *args, **kwargs)
+    except (TypeError, ValueError) as error:
+        kind = TypeError if isinstance(error, TypeError) else ValueError
+        raise kind(f"{name}: {error}") from None
+
+
+def _is_score(value):
+    """A metric's value in a trial: a real number (NaN for a rejected trial) or None (JSON's)."""
+    real = isinstance(value, (int, float, np.integer, np.floating))
+    return value is None or (real and not isinstance(value, (bool, np.bool_)))
+
+
+def check_trials(trials, name="trials", metrics=(), keys=()):
+    """``trials`` as ``model_selection.random_search`` returns them: a non-empty list of dicts,
+    each with ``rejected`` (None, or why the trial was rejected), every key of ``keys``, and each
+    metric of ``metrics`` (and its standard error ``{metric}_se``, if there) a number or None; a
+    trial that was not rejected has a finite value of each metric."""
+    if not isinstance(trials, list) or not trials:
+        raise ValueError(f"{name} must be a non-empty list of trials (dicts)")
+    needed = (*metrics, "rejected", *keys)
+    every = (
+        f"every trial must be a dict with {', '.join(map(repr, needed[:-1]))} and {needed[-1]!r}"
+    )
+    for i, trial in enumerate(trials):
+        where = f"{name}[{i}]"
+        if not isinstance(trial, dict):
+            raise ValueError(f"{every} ({where} is {describe(trial)})")
+        missing = [key for key in needed if key not in trial]
+        if missing:
+            raise ValueError(f"{every} ({where} has no {missing})")
+        if trial["rejected"] is not None and not isinstance(trial["rejected"], str):
+            raise ValueError(f"{where}['rejected'] must be None or the reason, a str")
+        for key in [k for m in metrics for k in (m, f"{m}_se") if k in trial]:
+            if not _is_score(trial[key]):
+                raise ValueError(f"{where}['{key}'] must be a number, got {describe(trial[key])}")
+        for metric in metrics if trial["rejected"] is None else ():
+            if trial[metric] is None or not math.isfinite(trial[metric]):
+                raise ValueError(f"{where}['{metric}'] must be finite: the trial was not rejected")
+    return trials
