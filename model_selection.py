@@ -127,7 +127,18 @@ def evaluate(X, Y, parameters, *, tta=None):
 
     ``tta``: test-time augmentation, as in :func:`neural_network.predict_proba`.
     """
+    validation.check_network(parameters)
+    _check_tta(tta)
     return scores_from_probabilities(Y, nn.predict_proba(X, parameters, tta=tta))
+
+
+def _check_tta(tta):
+    """``tta``: None, a function ``X -> X`` or a list of them (see ``nn.predict_proba``)."""
+    views = tta if isinstance(tta, (list, tuple)) else [tta]
+    if tta is not None and not all(callable(view) for view in views):
+        shown = validation.describe(tta)
+        raise TypeError(f"tta must be a function X -> X or a list of them, got {shown}")
+    return tta
 
 
 def ensemble_proba(X, members, *, tta=None):
@@ -138,6 +149,9 @@ def ensemble_proba(X, members, *, tta=None):
     """
     if not isinstance(members, (list, tuple)) or not members:
         raise TypeError("members must be a non-empty list of parameters dicts")
+    for i, parameters in enumerate(members):
+        validation.check_network(parameters, f"members[{i}]")
+    _check_tta(tta)
     return np.mean([nn.predict_proba(X, parameters, tta=tta) for parameters in members], axis=0)
 
 
@@ -151,9 +165,9 @@ def wilson_interval(successes, n, z=1.96):
     Returns:
         ``(low, high)``, Python floats.
     """
-    n = nn.check_number(n, "n", 1, 10**15, integer=True)  # beyond, a float cannot count
-    successes = nn.check_number(successes, "successes", 0, n, integer=True)
-    z = nn.check_number(z, "z", 0.0, 10.0, low_open=True)
+    n = validation.check_number(n, "n", 1, 10**15, integer=True)  # beyond, floats skip
+    successes = validation.check_number(successes, "successes", 0, n, integer=True)
+    z = validation.check_number(z, "z", 0.0, 10.0, low_open=True)
     p = successes / n
     centre = p + z * z / (2 * n)
     half_width = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
@@ -169,7 +183,8 @@ def mean_and_standard_error(values):
     """
     values = validation.check_real_array(values, "values")
     if values.ndim != 1 or values.size == 0 or values.dtype.kind == "b":
-        raise ValueError(f"values must be a non-empty list of numbers, got {values!r}")
+        shown = validation.describe(values)
+        raise ValueError(f"values must be a non-empty list of numbers, got {shown}")
     values = values.astype(np.float64)
     if not np.isfinite(values).all() or np.abs(values).max() > 1e150:
         raise ValueError("values must be finite numbers of a sensible size (below 1e150)")
@@ -204,7 +219,7 @@ def _check_examples(X, Y):
 
 
 def _check_seed(seed, name="seed"):
-    return nn.check_number(seed, name, 0, integer=True)
+    return validation.check_number(seed, name, 0, integer=True)
 
 
 def _shuffled_class_members(Y, seed):
@@ -245,7 +260,7 @@ def train_dev_split(X, Y, dev_fraction=0.2, seed=0):
         original relative order. The inputs are not modified.
     """
     X, Y = _check_examples(X, Y)
-    dev_fraction = nn.check_number(
+    dev_fraction = validation.check_number(
         dev_fraction, "dev_fraction", 0.0, 1.0, low_open=True, high_open=True
     )
     groups = _shuffled_class_members(Y, _check_seed(seed))
@@ -273,7 +288,8 @@ def stratified_k_folds(Y, k=5, seed=0):
     Y = _check_labels(Y)
     m = Y.shape[1]
     if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)) or not 2 <= k <= m:
-        raise ValueError(f"k should be an integer with 2 <= k <= m = {m}, got {k!r}.")
+        shown = validation.describe(k)
+        raise ValueError(f"k should be an integer with 2 <= k <= m = {m}, got {shown}.")
     order = np.concatenate(_shuffled_class_members(Y, _check_seed(seed)))
     fold_of = np.empty(m, dtype=np.intp)
     fold_of[order] = np.arange(m) % k
@@ -289,7 +305,7 @@ def repeated_stratified_k_folds(Y, k=4, repeats=3, seed=0):
     Returns:
         a list of ``k * repeats`` ``(train_idx, dev_idx)`` pairs.
     """
-    repeats = nn.check_number(repeats, "repeats", 1, integer=True)
+    repeats = validation.check_number(repeats, "repeats", 1, integer=True)
     seed = _check_seed(seed)
     return [split for r in range(repeats) for split in stratified_k_folds(Y, k, seed + r)]
 
@@ -313,30 +329,39 @@ def check_configuration(config):
     ``"feature"`` or ``"channel"``), ``augment`` (a name, see :mod:`augmentation`) and, for its
     ``"shifts"``, ``shift_copies`` and ``max_shift``. ``model()`` checks the rest when it trains.
     """
-    if not isinstance(config, dict):
-        raise TypeError(f"config must be a dict of model() arguments, got {config!r}")
+    validation.check_dict(config, "config", what="a dict of model() arguments")
     allowed = (*PIPELINE_KEYS, *(key for key in nno.MODEL_OPTIONS if key not in _SET_BY_CALLER))
-    unknown = [key for key in config if key not in allowed]
-    if unknown:
-        raise ValueError(f"config has unknown keys {unknown}; allowed are {allowed}")
-    config = dict(config)
+    config = dict(validation.check_keys(config, "config", allowed))
     hidden = config.get("hidden", ())
     if not isinstance(hidden, (list, tuple)):
-        raise TypeError(f"config['hidden'] must be a tuple of layer sizes, got {hidden!r}")
+        shown = validation.describe(hidden)
+        raise TypeError(f"config['hidden'] must be a tuple of layer sizes, got {shown}")
     config["hidden"] = tuple(
-        nn.check_number(n, f"config['hidden'][{i}]", 1, integer=True) for i, n in enumerate(hidden)
+        validation.check_number(n, f"config['hidden'][{i}]", 1, integer=True)
+        for i, n in enumerate(hidden)
     )
-    if config.get("standardize") is not None and config["standardize"] not in nn.STANDARDIZE_PER:
-        raise ValueError(
-            f"config['standardize'] must be None, 'feature' or 'channel', "
-            f"got {config['standardize']!r}"
-        )
+    standardize = config.get("standardize")
+    if standardize is not None and not (isinstance(standardize, str) and standardize in PER):
+        shown = validation.describe(standardize)
+        raise ValueError(f"config['standardize'] must be None, 'feature' or 'channel', got {shown}")
     if "augment" in config:
-        augmentation.augmentation_steps(config["augment"])
+        _check_augment(config["augment"], "config['augment']")
     for key in ("shift_copies", "max_shift"):
         if key in config:
-            config[key] = nn.check_number(config[key], f"config['{key}']", 0, integer=True)
+            config[key] = validation.check_number(config[key], f"config['{key}']", 0, integer=True)
     return config
+
+
+PER = nn.STANDARDIZE_PER  # what a standardizer fits one statistic per: "feature" or "channel"
+
+
+def _check_augment(augment, name="augment"):
+    """A named augmentation (see :mod:`augmentation`); not an array, whose contents
+    ``augmentation_steps`` would quote."""
+    if not isinstance(augment, str):
+        shown = validation.describe(augment)
+        raise TypeError(f"{name} must be a name such as 'flips+shifts+balance', got {shown}")
+    return augmentation.augmentation_steps(augment)
 
 
 def _augment(X, Y, augment, seed, shifts):
@@ -360,13 +385,14 @@ def train_configuration(X, Y, config, *, seed=0, augment=None, **kwargs):
         ``(parameters, history)`` of ``model()``.
     """
     config = check_configuration(config)
+    validation.check_scalar(seed, "seed", "an integer >= 0 or a numpy.random.Generator")
     if augment is not None and "augment" in config:
         raise ValueError("give augment in config or as an argument, not both")
     both = [key for key in kwargs if key in config]
     if both:
         raise ValueError(f"{both} given both in config and as arguments: give each once")
     if augment is not None and not callable(augment):
-        augmentation.augmentation_steps(augment)
+        _check_augment(augment)
     hidden, per = config.pop("hidden"), config.pop("standardize", None)
     augment = config.pop("augment", augment)
     shifts = {key: config.pop(key) for key in ("shift_copies", "max_shift") if key in config}
@@ -390,11 +416,15 @@ def matched_refit(config, fold_size, full_size):
       (``mini_batch_size=None``) keeps its epochs: one update each.
     """
     config = check_configuration(config)
-    ratio = nn.check_number(full_size, "full_size", 1) / nn.check_number(fold_size, "fold_size", 1)
-    lambd = nn.check_lambd(config.get("lambd", 0.0))
-    epochs = nn.check_number(config.get("num_epochs", 100), "num_epochs", 1, integer=True)
+    full_size = validation.check_number(full_size, "full_size", 1)
+    ratio = full_size / validation.check_number(fold_size, "fold_size", 1)
+    lambd = nn.check_lambd(validation.check_scalar(config.get("lambd", 0.0), "lambd", "a number"))
+    epochs = config.get("num_epochs", 100)
+    epochs = validation.check_number(epochs, "num_epochs", 1, integer=True)
     config["lambd"] = lambd * ratio
-    if validation.check_mini_batch_size(config.get("mini_batch_size", 64)) is not None:
+    batch = config.get("mini_batch_size", 64)
+    batch = validation.check_scalar(batch, "mini_batch_size", "a positive integer or None")
+    if validation.check_mini_batch_size(batch) is not None:
         config["num_epochs"] = max(1, round(epochs / ratio))
     return config
 
@@ -418,6 +448,7 @@ def _summarise(fold_scores):
 def check_splits(splits, m):
     """``splits`` must be a non-empty list of ``(train_idx, dev_idx)`` pairs of integer index
     arrays into ``range(m)``, each part non-empty and the two disjoint."""
+    m = validation.check_number(m, "m", 1, integer=True)
     if not isinstance(splits, (list, tuple)) or not splits:
         raise TypeError("splits must be a non-empty list of (train_idx, dev_idx) pairs")
     checked = []
@@ -453,6 +484,7 @@ def cross_validate(X, Y, config, splits, *, seed=0, augment=None, tta=None, dtyp
     Y = nn.check_Y(Y, m=X.shape[1], dtype=None)
     splits = check_splits(splits, X.shape[1])
     config = check_configuration(config)
+    _check_training_options(seed, augment, tta, dtype)
     fold_scores = []
     for train_idx, dev_idx in splits:
         try:
@@ -466,6 +498,16 @@ def cross_validate(X, Y, config, splits, *, seed=0, augment=None, tta=None, dtyp
             return {"fold_scores": fold_scores, **_rejected("predicts a single class")}
         fold_scores.append(scores_from_probabilities(Y[:, dev_idx], probabilities))
     return {"fold_scores": fold_scores, **_summarise(fold_scores), "rejected": None}
+
+
+def _check_training_options(seed, augment, tta, dtype):
+    """What cross-validation passes on to every fold, checked before the first one trains."""
+    validation.check_scalar(seed, "seed", "an integer >= 0 or a numpy.random.Generator")
+    if augment is not None and not callable(augment):
+        _check_augment(augment)
+    _check_tta(tta)
+    if dtype is not None:
+        validation.check_dtype(dtype)
 
 
 def _rejected(reason):
@@ -502,18 +544,21 @@ def learning_rate_for(ranges):
     """A learning-rate sampler whose log-uniform range depends on the optimiser already drawn:
     ``ranges = {"adam": (low, high), ...}`` with ``0 < low <= high``."""
     if not isinstance(ranges, dict) or not ranges:
-        raise TypeError(f"ranges must be a dict {{optimizer: (low, high)}}, got {ranges!r}")
+        shown = validation.describe(ranges)
+        raise TypeError(f"ranges must be a dict {{optimizer: (low, high)}}, got {shown}")
     for name, bounds in ranges.items():
         if not (isinstance(bounds, (list, tuple)) and len(bounds) == 2):
-            raise TypeError(f"ranges[{name!r}] must be a pair (low, high), got {bounds!r}")
-        low = nn.check_number(bounds[0], f"ranges[{name!r}][0]", 0.0, low_open=True)
-        nn.check_number(bounds[1], f"ranges[{name!r}][1]", low)
+            shown = validation.describe(bounds)
+            raise TypeError(f"ranges[{name!r}] must be a pair (low, high), got {shown}")
+        low = validation.check_number(bounds[0], f"ranges[{name!r}][0]", 0.0, low_open=True)
+        validation.check_number(bounds[1], f"ranges[{name!r}][1]", low)
 
     def sample(rng, config):
         if config.get("optimizer") not in ranges:
             raise ValueError(
                 f"the learning-rate sampler has ranges for {tuple(ranges)}, but the drawn "
-                f"optimizer is {config.get('optimizer')!r} (draw 'optimizer' before it)"
+                f"optimizer is {validation.describe(config.get('optimizer'))} (draw 'optimizer' "
+                "before it)"
             )
         low, high = ranges[config["optimizer"]]
         return _log_uniform(low, high)(rng, config)
@@ -545,7 +590,8 @@ DEFAULT_SEARCH_SPACE = {
 def sample_configuration(space, rng):
     """Draw one configuration (a dict of ``model()`` arguments plus ``hidden``) from ``space``."""
     if not isinstance(space, dict) or not space:
-        raise TypeError(f"space must be a non-empty dict of choices, got {space!r}")
+        shown = validation.describe(space)
+        raise TypeError(f"space must be a non-empty dict of choices, got {shown}")
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     config = {}
@@ -607,17 +653,16 @@ def random_search(
         ``"best_config"``; and with ``refit``, ``"parameters"`` and ``"history"`` of the best
         configuration retrained on all of ``(X, Y)`` (with :func:`matched_refit` after CV).
     """
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {tuple(METRICS)}, got {metric!r}")
-    n_trials = nn.check_number(n_trials, "n_trials", 1, integer=True)
-    refit, verbose = nn.check_flag(refit, "refit"), nn.check_flag(verbose, "verbose")
-    if X_dev is None:
-        cv = nn.check_number(cv, "cv", 2, integer=True, note=" (folds)")
-        repeats = nn.check_number(repeats, "repeats", 1, integer=True)
+    validation.check_choice(metric, "metric", tuple(METRICS))
+    n_trials = validation.check_number(n_trials, "n_trials", 1, integer=True)
+    refit = validation.check_flag(refit, "refit")
+    verbose = validation.check_flag(verbose, "verbose")
     X = nn.check_X(X)
     Y = nn.check_Y(Y, m=X.shape[1])
-    if augment is not None and not callable(augment):
-        augmentation.augmentation_steps(augment)
+    if X_dev is None:  # k folds of m examples: 2 <= k <= m
+        cv = validation.check_number(cv, "cv", 2, X.shape[1], integer=True, note=" (folds)")
+        repeats = validation.check_number(repeats, "repeats", 1, integer=True)
+    _check_training_options(seed, augment, tta, dtype)
     X_all, Y_all, splits = _search_splits(X, Y, cv, repeats, X_dev, Y_dev, _check_seed(seed))
     space = DEFAULT_SEARCH_SPACE if space is None else space
     options = {"seed": seed, "augment": augment, "tta": tta, "dtype": dtype}
@@ -651,16 +696,15 @@ def _run_trials(X, Y, splits, space, n_trials, options, verbose):
 def rank_trials(trials, metric):
     """The trials best first by their mean ``metric``, rejected ones last; raises RuntimeError
     when every trial was rejected."""
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {tuple(METRICS)}, got {metric!r}")
-    if not isinstance(trials, list) or not trials:
-        raise ValueError("trials must be a non-empty list of trials (dicts)")
-    if not all(isinstance(t, dict) and metric in t and "rejected" in t for t in trials):
-        raise ValueError(f"every trial must be a dict with '{metric}' and 'rejected'")
+    validation.check_choice(metric, "metric", tuple(METRICS))
+    validation.check_trials(trials, "trials", (metric,))
     sign = -1.0 if METRICS[metric] else 1.0
-    ranked = sorted(
-        trials, key=lambda t: (t["rejected"] is not None, sign * np.nan_to_num(t[metric]))
-    )
+
+    def rank(trial):  # a rejected trial's score (NaN, or None read back from JSON) has no say
+        rejected = trial["rejected"] is not None
+        return rejected, 0.0 if rejected else sign * trial[metric]
+
+    ranked = sorted(trials, key=rank)
     if ranked[0]["rejected"] is not None:
         raise RuntimeError("every configuration was rejected; widen the search space")
     return ranked
@@ -694,7 +738,8 @@ def format_trials(trials, top=None, header=True):
     if not isinstance(trials, list) or not all(isinstance(t, dict) for t in trials):
         raise TypeError("trials must be a list of trial dicts, as random_search returns them")
     if top is not None:
-        top = nn.check_number(top, "top", 0, integer=True)
+        top = validation.check_number(top, "top", 0, integer=True)
+    header = validation.check_flag(header, "header")
     columns = [c for c in _TRIAL_COLUMNS if any(c[0] in t for t in trials)]
     lines = []
     if header:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from course_names import course_name_error  # noqa: F401  (the math modules raise it)
+
 TRAINABLE = ("W", "b", "gamma", "beta")
 RUNNING = ("running_mean", "running_var")
 BATCHNORM_KEYS = ("gamma", "beta", *RUNNING)  # what a batch-norm layer has instead of b
@@ -28,20 +30,29 @@ STANDARDIZE_PER = ("feature", "channel")  # what fit_standardizer fits one stati
 _KEY = re.compile(r"^(W|b|gamma|beta|running_mean|running_var)([1-9][0-9]*)$")
 
 
+_SHOWN = 60  # characters of a refused number or text that a message quotes
+
+
 def describe(value):
-    """A short description of ``value`` for an error message: an array by its type, dtype and
-    shape, a container of anything but a few plain values by its type and length, anything else
-    by a ``repr`` cut to 40 characters, with its type. Never an array's contents."""
+    """How a message shows a refused value: a short number or text, None or a bool as itself; an
+    array by its dtype and shape; a list, tuple, dict or set by its length; anything else (a long
+    text or number included) by its type and size."""
     if isinstance(value, np.ndarray):
         return f"an array of dtype {value.dtype} and shape {value.shape}"
-    if isinstance(value, (list, tuple, dict, set)):
-        items = value.values() if isinstance(value, dict) else value
-        plain = all(isinstance(item, (bool, int, float, str, type(None))) for item in items)
-        if not plain or len(value) > 4:
-            return f"a {type(value).__name__} of {len(value)} items"
-    text = repr(value)
-    text = text if len(text) <= 40 else text[:37] + "..."
-    return f"{text} ({type(value).__name__})"
+    if isinstance(value, (list, tuple, dict, set, frozenset)):
+        return f"a {type(value).__name__} of length {len(value)}"
+    if value is None or isinstance(value, (bool, int, float, complex, str, bytes, np.generic)):
+        text = repr(value)
+        if len(text) <= _SHOWN:
+            return text
+        return f"a value of type {type(value).__name__} ({len(text)} characters long)"
+    return f"an object of type {type(value).__name__}"
+
+
+def _typed(value):
+    """``describe(value)``, with the type after a value shown as itself: ``'abc' (str)``."""
+    shown = describe(value)
+    return f"{shown} ({type(value).__name__})" if shown == repr(value) else shown
 
 
 def _expected_range(low, high, low_open, high_open, integer):
@@ -68,7 +79,7 @@ def check_number(
     kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, kinds):
         kind = "an integer" if integer else "a real number"
-        raise TypeError(f"{name} must be {kind}, got {describe(value)}")
+        raise TypeError(f"{name} must be {kind}, got {_typed(value)}")
     try:
         number = int(value) if integer else float(value)
     except OverflowError:  # an int of hundreds of digits has no float
@@ -77,7 +88,7 @@ def check_number(
     too_high = high is not None and (number > high or (high_open and number == high))
     if too_low or too_high or (not integer and not math.isfinite(number)):
         expected = _expected_range(low, high, low_open, high_open, integer)
-        raise ValueError(f"{name} must be {expected}{note}, got {value!r}")
+        raise ValueError(f"{name} must be {expected}{note}, got {describe(value)}")
     return number
 
 
@@ -599,7 +610,7 @@ def check_dtype(dtype, name="dtype"):
     """``dtype`` as ``np.dtype``: float32 or float64 only (the two the library computes in)."""
     try:
         checked = np.dtype(dtype)
-    except TypeError:
+    except (TypeError, ValueError):
         checked = None
     if dtype is None or checked not in (np.float32, np.float64):
         raise TypeError(f"{name} must be np.float32 or np.float64, got {describe(dtype)}")
@@ -911,43 +922,105 @@ def check_path(path, name="path"):
 
 
 # --------------------------------------------------------------------------------------------
-# The course's names: an AttributeError that names ours
+# Model selection and the cat experiment
 # --------------------------------------------------------------------------------------------
 
-# The functions of the Coursera assignments and what this library calls them; accessing one of
-# them (``nn.L_model_forward``) raises an AttributeError that says so. No aliases: one name each.
-COURSE_NAMES = {
-    "initialize_parameters_deep": "initialize_parameters(layers_dims) (He by default; the course "
-    "draws W * 0.01 there: method='random' is its large N(0, 1) * 10 start)",
-    "L_model_forward": "forward_propagation(X, parameters), which returns (AL, caches) with "
-    "caches a dict (caches['layers'] holds one cache per layer)",
-    "L_model_backward": "backward_propagation(AL, Y, caches), which returns grads keyed "
-    "'dW1', 'db1', ... (no 'dA' entries)",
-    "linear_activation_forward": "linear_forward then relu_forward, sigmoid or softmax, or "
-    "forward_propagation for the whole network",
-    "linear_activation_backward": "relu_backward then linear_backward, or backward_propagation "
-    "for the whole network",
-    "sigmoid_backward": "backward_propagation, which starts from dZ_L = AL - Y",
-    "relu": "relu_forward(Z), which returns (A, cache)",
-    "update_parameters": "neural_net_optimized.update_parameters_with_gd(parameters, grads, "
-    "learning_rate), which returns new parameters and leaves its arguments alone",
-    "L_layer_model": "neural_net_optimized.model(X, Y, layers_dims, optimizer='gd', "
-    "learning_rate=0.0075, num_epochs=2500, mini_batch_size=None), which returns "
-    "(parameters, history)",
-    "compute_cost_with_regularization": "compute_cost(AL, Y, parameters, lambd)",
-    "backward_propagation_with_regularization": "backward_propagation(AL, Y, caches, lambd)",
-    "forward_propagation_with_dropout": "forward_propagation(X, parameters, keep_prob)",
-    "backward_propagation_with_dropout": "backward_propagation(AL, Y, caches, keep_prob=...)",
-    "gradient_check_n": "gradient_check(X, Y, parameters)",
-    "convert_to_one_hot": "one_hot(Y, num_classes)",
-}
+
+def check_scalar(value, name, expected):
+    """Refuse an array or a container where one value is ``expected`` (a TypeError naming
+    ``name``), so that a check that quotes the value whole never sees one; return ``value``."""
+    if isinstance(value, (np.ndarray, list, tuple, dict, set, frozenset)):
+        raise TypeError(f"{name} must be {expected}, got {describe(value)}")
+    return value
 
 
-def course_name_error(module, name):
-    """The AttributeError for ``module.name``: what this library calls a course's function."""
-    if name in COURSE_NAMES:
-        return AttributeError(
-            f"module {module!r} has no attribute {name!r}. The course's {name} is, in this "
-            f"library: {COURSE_NAMES[name]} (see README, 'Coming from the course')"
-        )
-    return AttributeError(f"module {module!r} has no attribute {name!r}")
+def check_network(parameters, name="parameters"):
+    """:func:`check_parameters` (returning ``layers_dims``) for an argument that may hold
+    anything: a dict of many foreign keys is refused naming three of them, not all."""
+    if isinstance(parameters, dict):
+        foreign = [k for k in parameters if not (isinstance(k, str) and _KEY.match(k))]
+        foreign = [k for k in foreign if k not in STANDARDIZER_KEYS]
+        if len(foreign) > 3:
+            shown = ", ".join(describe(key) for key in foreign[:3])
+            raise ValueError(
+                f"{name} has {len(foreign)} keys that are not part of a network, such as {shown}"
+            )
+    if name == "parameters":
+        return check_parameters(parameters)
+    return check_part(check_parameters, parameters, name)  # "members[2]: parameters['W1'] ..."
+
+
+def check_choice(value, name, choices):
+    """``value`` must be one of ``choices`` (names, or None): a ValueError for another name, a
+    TypeError for what is not a name at all (a list, an array: nothing ``in`` could test)."""
+    if any(value is choice or (isinstance(value, str) and value == choice) for choice in choices):
+        return value
+    error = ValueError if value is None or isinstance(value, (str, int, float)) else TypeError
+    raise error(f"{name} must be one of {tuple(choices)}, got {describe(value)}")
+
+
+def check_dict(value, name, required=(), what="a dict", note=""):
+    """``value`` must be a dict (TypeError) holding every key of ``required`` (ValueError)."""
+    if not isinstance(value, dict):
+        raise TypeError(f"{name} must be {what}, got {describe(value)}")
+    missing = [key for key in required if key not in value]
+    if missing:
+        raise ValueError(f"{name} is missing {missing}{note}")
+    return value
+
+
+def check_keys(value, name, allowed):
+    """Every key of the dict ``value`` must be one of ``allowed``; the message shows up to three
+    of the others."""
+    unknown = [key for key in value if key not in allowed]
+    if unknown:
+        shown = ", ".join(describe(key) for key in unknown[:3])
+        more = f" and {len(unknown) - 3} more" if len(unknown) > 3 else ""
+        raise ValueError(f"{name} has unknown keys [{shown}]{more}; allowed are {tuple(allowed)}")
+    return value
+
+
+def check_part(check, value, name, *args, **kwargs):
+    """``check(value, *args, **kwargs)``, a check whose messages name its own argument (``config``,
+    ``parameters``), run on a part of a bigger argument: its message is put after ``name``
+    (``record['chosen']: config['hidden'][0] must be ...``)."""
+    try:
+        return check(value, *args, **kwargs)
+    except (TypeError, ValueError) as error:
+        kind = TypeError if isinstance(error, TypeError) else ValueError
+        raise kind(f"{name}: {error}") from None
+
+
+def _is_score(value):
+    """A metric's value in a trial: a real number (NaN for a rejected trial) or None (JSON's)."""
+    real = isinstance(value, (int, float, np.integer, np.floating))
+    return value is None or (real and not isinstance(value, (bool, np.bool_)))
+
+
+def check_trials(trials, name="trials", metrics=(), keys=()):
+    """``trials`` as ``model_selection.random_search`` returns them: a non-empty list of dicts,
+    each with ``rejected`` (None, or why the trial was rejected), every key of ``keys``, and each
+    metric of ``metrics`` (and its standard error ``{metric}_se``, if there) a number or None; a
+    trial that was not rejected has a finite value of each metric."""
+    if not isinstance(trials, list) or not trials:
+        raise ValueError(f"{name} must be a non-empty list of trials (dicts)")
+    needed = (*metrics, "rejected", *keys)
+    every = (
+        f"every trial must be a dict with {', '.join(map(repr, needed[:-1]))} and {needed[-1]!r}"
+    )
+    for i, trial in enumerate(trials):
+        where = f"{name}[{i}]"
+        if not isinstance(trial, dict):
+            raise ValueError(f"{every} ({where} is {describe(trial)})")
+        missing = [key for key in needed if key not in trial]
+        if missing:
+            raise ValueError(f"{every} ({where} has no {missing})")
+        if trial["rejected"] is not None and not isinstance(trial["rejected"], str):
+            raise ValueError(f"{where}['rejected'] must be None or the reason, a str")
+        for key in [k for m in metrics for k in (m, f"{m}_se") if k in trial]:
+            if not _is_score(trial[key]):
+                raise ValueError(f"{where}['{key}'] must be a number, got {describe(trial[key])}")
+        for metric in metrics if trial["rejected"] is None else ():
+            if trial[metric] is None or not math.isfinite(trial[metric]):
+                raise ValueError(f"{where}['{metric}'] must be finite: the trial was not rejected")
+    return trials

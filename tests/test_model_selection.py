@@ -404,6 +404,40 @@ def test_random_search_refuses_bad_arguments():
         ms.random_search(X, Y, n_trials=0)
 
 
+@pytest.mark.parametrize(
+    ("metric", "error"),
+    [
+        ("f1", ValueError),
+        (None, ValueError),
+        (3, ValueError),
+        (["accuracy"], TypeError),  # unhashable: `in METRICS` would raise "unhashable type"
+        ({"accuracy": 1}, TypeError),
+        (np.array(["accuracy", "log_loss"]), TypeError),
+        (np.array("accuracy"), TypeError),  # a 0-d array is not a name either
+    ],
+)
+def test_ranking_by_a_metric_that_is_not_a_known_name_is_refused_naming_metric(metric, error):
+    trials = [{"trial": 0, "log_loss": 0.5, "accuracy": 0.5, "rejected": None}]
+    with pytest.raises(error, match=r"metric must be one of \('log_loss'") as raised:
+        ms.rank_trials(trials, metric)
+    assert "\n" not in str(raised.value) and "array(" not in str(raised.value)
+    X, Y, _ = imbalanced_separable_problem()
+    with pytest.raises(error, match="metric"):
+        ms.random_search(X, Y, n_trials=1, metric=metric)
+
+
+def test_ranking_puts_rejected_trials_last_whatever_their_score_says():
+    trials = [
+        {"trial": 0, "log_loss": None, "rejected": "diverged"},  # None: read back from JSON
+        {"trial": 1, "log_loss": 0.7, "rejected": None},
+        {"trial": 2, "log_loss": math.nan, "rejected": "predicts a single class"},
+        {"trial": 3, "log_loss": 0.4, "rejected": None},
+    ]
+    assert [t["trial"] for t in ms.rank_trials(trials, "log_loss")] == [3, 1, 0, 2]
+    with pytest.raises(ValueError, match=r"trials\[1\]\['log_loss'\] must be finite"):
+        ms.rank_trials([trials[3], {**trials[1], "log_loss": math.nan}], "log_loss")
+
+
 def test_sample_configuration_draws_in_order_with_python_values():
     space = {
         "a": [1, 2, 3],
