@@ -187,7 +187,7 @@ def check_Y(Y, m=None, name="Y", dtype=np.float64, num_classes=1):
     ``dtype=None`` keeps ``Y``'s own dtype.
     """
     Y = check_real_array(Y, name)
-    if Y.ndim != 2 or Y.shape[1] < 1 or (Y.shape[0] != 1 and num_classes == 1):
+    if Y.ndim != 2 or min(Y.shape) < 1 or (Y.shape[0] != 1 and num_classes == 1):
         expected = "(1, m)" if num_classes == 1 else "(1, m) class labels or one-hot (K, m)"
         raise ValueError(f"{name} must have shape {expected} with m >= 1, got {Y.shape}")
     if m is not None and Y.shape[1] != m:
