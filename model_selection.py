@@ -295,7 +295,10 @@ def check_configuration(config):
     ``"shifts"``, ``shift_copies`` and ``max_shift``. ``model()`` checks the rest when it trains.
     """
     validation.check_dict(config, "config", what="a dict of model() arguments")
-    allowed = (*PIPELINE_KEYS, *(key for key in nno.MODEL_OPTIONS if key not in _SET_BY_CALLER))
+    allowed = (
+        *PIPELINE_KEYS,
+        *(k for k in nno.MODEL_OPTIONS if k not in (*_SET_BY_CALLER, *PIPELINE_KEYS)),
+    )
     config = dict(validation.check_keys(config, "config", allowed))
     hidden = config.get("hidden", ())
     if not isinstance(hidden, (list, tuple)):
