@@ -319,7 +319,7 @@ def search_main(argv=None):
     if not args.output.parent.is_dir() or args.output.is_dir():
         parser.error(f"--output {args.output}: not a file in an existing directory")
     settings = {**experiment.SEARCH_SETTINGS, "n_trials": args.trials}
-    record = experiment.search_and_record(args.data_dir, settings, args.output)
+    record = experiment.search_and_record(args.data_dir, settings, path=args.output)
     chosen = record["trials"][record["chosen_trial"]]
     print(
         f"\nChosen: trial {record['chosen_trial']}, CV balanced accuracy "
