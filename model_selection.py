@@ -430,7 +430,7 @@ def check_splits(splits, m):
             if part.ndim != 1 or part.size == 0 or part.dtype.kind not in "iu":
                 raise ValueError(f"splits[{i}] must hold two non-empty 1-D integer index arrays")
             if part.min() < 0 or part.max() >= m:
-                raise ValueError(f"splits[{i}] has indices outside 0..{m - 1}")
+                raise ValueError(f"splits[{i}] has indices outside 0..{m - 1} (m = {m})")
         if np.intersect1d(*parts).size:
             raise ValueError(f"splits[{i}] trains on examples it is scored on")
         checked.append(tuple(parts))
