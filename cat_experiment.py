@@ -203,12 +203,19 @@ def final_configuration(record=None, m=209):
 
 def train_final_model(X, Y, seed=0, config=None, dtype=np.float32, **kwargs):
     """The final model: the (matched) chosen configuration trained on all of ``X, Y``."""
+    X, Y, dtype = _check_training_set(X, Y, seed, dtype)
+    config = final_configuration(m=X.shape[1]) if config is None else ms.check_configuration(config)
+    return ms.train_configuration(X, Y, config, seed=seed, dtype=dtype, **kwargs)
+
+
+def _check_training_set(X, Y, seed, dtype):
+    """``X (n_x, m)``, ``Y (1, m)``, ``seed`` and ``dtype``, checked before the record's
+    configuration is matched to ``m`` (of ``seed``, only that it is no array: model() checks
+    the rest, and takes a Generator too). Returns ``X, Y, dtype``."""
     X = validation.check_X(X)
     Y = validation.check_Y(Y, m=X.shape[1], dtype=None)
     validation.check_scalar(seed, "seed", "an integer >= 0 or a numpy.random.Generator")
-    dtype = validation.check_single_dtype(dtype)
-    config = final_configuration(m=X.shape[1]) if config is None else ms.check_configuration(config)
-    return ms.train_configuration(X, Y, config, seed=seed, dtype=dtype, **kwargs)
+    return X, Y, validation.check_single_dtype(dtype)
 
 
 def final_test_scores(members, X_test, Y_test):
@@ -422,14 +429,19 @@ def load_search_record(path=SEARCH_FILE):
     return record
 
 
+def _check_search_arguments(data_dir, settings, path, verbose):
+    """The arguments of :func:`search_and_record`; returns ``path`` (a Path) and ``verbose``."""
+    path = _check_output_path(path)
+    check_settings(settings)
+    _check_data_dir(data_dir)
+    return path, validation.check_single_flag(verbose, "verbose")
+
+
 def search_and_record(data_dir=None, settings=SEARCH_SETTINGS, *, path, verbose=True):
     """Run the search and the baselines on the training images and write the record to
     ``path`` (required: ``make search`` passes ``docs/cat_search.json``). Every argument is
     checked before the search starts, not after its ten minutes."""
-    path = _check_output_path(path)
-    check_settings(settings)
-    verbose = validation.check_single_flag(verbose, "verbose")
-    _check_data_dir(data_dir)
+    path, verbose = _check_search_arguments(data_dir, settings, path, verbose)
     X, Y, *_ = load_data(data_dir, np.dtype(settings["dtype"]))
     start = time.perf_counter()
     search = run_search(X, Y, settings, verbose=verbose)
