@@ -44,7 +44,7 @@ notebook-check: venv data
 	CAT_NOTEBOOK_FULL=1 $(BIN)/python -m pytest tests/test_notebook.py
 
 search: venv data
-	$(BIN)/python -m cat_cli search $(ARGS)
+	$(BIN)/python -m cat_cli search --output docs/cat_search.json $(ARGS)
 
 benchmark: venv data
 	$(BIN)/python benchmarks/benchmark.py $(ARGS)

@@ -2,11 +2,13 @@
 
 ``python -m cat_cli`` (``make train``) trains the
 configuration chosen by ``make search`` on all 209 training images and reports its test
-accuracy; every flag overrides one setting. ``python -m cat_cli search`` (``make search``)
-reruns the search on the training images and rewrites ``docs/cat_search.json``.
+accuracy; every flag overrides one setting. ``python -m cat_cli search --output FILE`` reruns
+the search on the training images and writes its record to FILE (``make search`` passes
+``docs/cat_search.json``; there is no default, so nothing rewrites the committed record unasked).
 
 Every flag is checked when it is parsed: a bad value ends in argparse's one-line error naming
-the flag, with exit status 2.
+the flag, with exit status 2. So does a damaged ``docs/cat_search.json``, which the training
+command reads its defaults from.
 """
 
 import argparse
@@ -17,14 +19,28 @@ from pathlib import Path
 import numpy as np
 
 import augmentation
+import cat_data
 import cat_experiment as experiment
 import model_selection as ms
 import neural_net_optimized as nno
 import neural_network as nn
+import validation
 
 # --------------------------------------------------------------------------------------------
 # Flag types: each turns the text of a flag into a value, or says what was expected
 # --------------------------------------------------------------------------------------------
+
+
+class _FlagError(argparse.ArgumentTypeError, ValueError):
+    """A flag's text that is not a value of its kind: argparse shows the message after the flag's
+    name (``argument --seed: expected ...``); called directly, it is a ValueError."""
+
+
+def _check_text(text):
+    """A flag type reads the text of a flag: a str, as argparse gives it."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be the text of a flag (a str), got {validation.describe(text)}")
+    return text
 
 
 def _number(kind, low=None, high=None, **bounds):
@@ -32,15 +48,15 @@ def _number(kind, low=None, high=None, **bounds):
 
     def parse(text):
         try:
-            value = kind(text)
+            value = kind(_check_text(text))
         except ValueError:
             expected = "an integer" if kind is int else "a number"
-            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+            raise _FlagError(f"expected {expected}, got {text!r}") from None
         try:
             return nn.check_number(value, "value", low, high, integer=kind is int, **bounds)
         except ValueError as error:
             expected = str(error).removeprefix("value must be ").split(", got")[0]
-            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
+            raise _FlagError(f"expected {expected}, got {text!r}") from None
 
     parse.__name__ = kind.__name__
     return parse
@@ -48,14 +64,14 @@ def _number(kind, low=None, high=None, **bounds):
 
 def _hidden(text):
     """``"20,7,5"`` -> ``(20, 7, 5)``; ``""`` or ``"none"`` -> ``()`` (logistic regression)."""
-    if text.strip().lower() in ("", "none"):
+    if _check_text(text).strip().lower() in ("", "none"):
         return ()
     try:
         sizes = tuple(int(n) for n in text.split(","))
     except ValueError:
         sizes = ()
     if not sizes or min(sizes) < 1 or max(sizes) > 100_000:
-        raise argparse.ArgumentTypeError(
+        raise _FlagError(
             "expected layer sizes from 1 to 100000 separated by commas, such as 20,7,5; "
             f"got {text!r}"
         )
@@ -64,15 +80,15 @@ def _hidden(text):
 
 def _augmentation(text):
     try:
-        augmentation.augmentation_steps(text)
+        augmentation.augmentation_steps(_check_text(text))
     except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error).removeprefix("augment must be ")) from None
+        raise _FlagError(str(error).removeprefix("augment must be ")) from None
     return text
 
 
 def _standardize(text):
-    if text not in ("none", "feature", "channel"):
-        raise argparse.ArgumentTypeError(f"expected none, feature or channel, got {text!r}")
+    if _check_text(text) not in ("none", "feature", "channel"):
+        raise _FlagError(f"expected none, feature or channel, got {text!r}")
     return None if text == "none" else text
 
 
@@ -91,23 +107,41 @@ AVERAGE_WEIGHT = _number(float, 0.0, 1.0, high_open=True)  # beta, beta1, beta2
 
 
 def _default_configuration():
-    """The chosen configuration matched for 209 images, or None if there is no search record."""
+    """The chosen configuration matched for 209 images, or None if there is no search record.
+
+    A damaged record ends the command with one line naming the file, exit status 2: its
+    defaults cannot be trusted, and ``make search`` writes a new one.
+    """
+    path = experiment.SEARCH_FILE  # read when called, so that a test can point it elsewhere
     try:
-        return experiment.final_configuration()
+        return experiment.final_configuration(experiment.load_search_record(path))
     except FileNotFoundError:
         return None
+    except (TypeError, ValueError) as error:
+        _record_error(path, error)
+
+
+def _record_error(path, error):
+    """Say in one line that the search record at ``path`` is unusable, and exit with status 2."""
+    reason = " ".join(str(error).split())
+    if str(path) not in reason:
+        reason = f"'{path}' is not a usable search record: {reason}"
+    print(f"error: {reason}; `make search` rewrites it", file=sys.stderr)
+    raise SystemExit(2)
 
 
 def build_parser(defaults=None):
-    """The training command's parser, its defaults the chosen configuration."""
-    d = {**_FALLBACK, **(defaults or {})}
+    """The training command's parser, its defaults the chosen configuration (``defaults``, as
+    ``cat_experiment.final_configuration()`` returns it; None: the built-in fallback)."""
+    d = {**_FALLBACK, **_check_defaults(defaults)}
     parser = argparse.ArgumentParser(
         prog="python -m cat_cli",
         description="Train the L-layer network on all 209 cat training images and report its "
         "test accuracy. The defaults are the configuration chosen by `make search`: a seeded "
         "random search scored by 3 x 4-fold stratified cross-validation on the training images "
         "alone (balanced accuracy; docs/cat_search.json), with lambd and epochs matched for "
-        "training on all 209. `python -m cat_cli search` reruns that search.",
+        "training on all 209. `make search` (python -m cat_cli search --output "
+        "docs/cat_search.json) reruns that search.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     arg = parser.add_argument
@@ -116,7 +150,7 @@ def build_parser(defaults=None):
     arg("--learning-rate", type=POSITIVE, default=d["learning_rate"])
     arg("--num-epochs", type=EPOCHS, default=d["num_epochs"])
     arg("--mini-batch-size", type=NON_NEGATIVE_INT, default=d["mini_batch_size"] or 0,
-        help="0 means full batch")  # fmt: skip
+        help="examples per update; 0 means full batch (model(mini_batch_size=None))")  # fmt: skip
     arg("--lambd", type=NON_NEGATIVE, default=d["lambd"], help="L2 strength")
     arg("--keep-prob", type=KEEP_PROB, default=d["keep_prob"],
         help="dropout keep probability")  # fmt: skip
@@ -157,6 +191,41 @@ _FALLBACK = {
     "standardize": "channel", "augment": "flips+shifts+balance", "shift_copies": 3,
     "max_shift": 8,
 }  # fmt: skip
+
+# The bounds of each numeric default: those of the flag that shows it in --help.
+_DEFAULT_BOUNDS = {
+    "learning_rate": (0.0, None, {"low_open": True}), "lambd": (0.0, None, {}),
+    "keep_prob": (nn.MIN_KEEP_PROB, 1.0, {}), "num_epochs": (1, 1_000_000, {"integer": True}),
+    "shift_copies": (0, 50, {"integer": True}), "max_shift": (0, 63, {"integer": True}),
+}  # fmt: skip
+
+
+def _check_defaults(defaults):
+    """``defaults``: None, or a configuration whose keys are among ``_FALLBACK``'s, each entry
+    checked as its flag checks it (argparse does not check a default that is not text)."""
+    if defaults is None:
+        return {}
+    what = "a configuration dict, as cat_experiment.final_configuration() returns"
+    validation.check_keys(validation.check_dict(defaults, "defaults", what=what), "defaults",
+                          tuple(_FALLBACK))  # fmt: skip
+    d = {**_FALLBACK, **defaults}
+    for key, (low, high, options) in _DEFAULT_BOUNDS.items():
+        validation.check_number(d[key], f"defaults['{key}']", low, high, **options)
+    if not isinstance(d["hidden"], (list, tuple)):
+        shown = validation.describe(d["hidden"])
+        raise TypeError(f"defaults['hidden'] must be a tuple of layer sizes, got {shown}")
+    for i, n in enumerate(d["hidden"]):
+        validation.check_number(n, f"defaults['hidden'][{i}]", 1, 100_000, integer=True)
+    if d["mini_batch_size"] is not None:
+        validation.check_number(d["mini_batch_size"], "defaults['mini_batch_size']", 1,
+                                       integer=True)  # fmt: skip
+    validation.check_choice(d["optimizer"], "defaults['optimizer']", nno.OPTIMIZERS)
+    validation.check_flag(d["batch_norm"], "defaults['batch_norm']")
+    validation.check_choice(
+        d["standardize"], "defaults['standardize']", (None, *nn.STANDARDIZE_PER)
+    )
+    validation.check_part(ms.check_configuration, {"augment": d["augment"]}, "defaults")
+    return defaults
 
 
 def _configuration(args):
@@ -240,9 +309,21 @@ def _save(output, parameters, history, metadata, name):
     plt.close(ax.figure)
 
 
+def _check_argv(argv):
+    """``argv``: the flags, a list of str; None means the command line's, ``sys.argv[1:]``."""
+    if argv is None:
+        return sys.argv[1:]
+    if not isinstance(argv, (list, tuple)):
+        raise TypeError(f"argv must be a list of str (the flags), got {validation.describe(argv)}")
+    for i, arg in enumerate(argv):
+        if not isinstance(arg, str):
+            raise TypeError(f"argv[{i}] must be a str, got {validation.describe(arg)}")
+    return list(argv)
+
+
 def main(argv=None):
     """Train and report as the flags of ``--help`` say; return the scores of each set."""
-    argv = sys.argv[1:] if argv is None else list(argv)
+    argv = _check_argv(argv)
     if argv[:1] == ["search"]:
         return search_main(argv[1:])
     parser = build_parser(_default_configuration())
@@ -288,7 +369,12 @@ def _parse(parser, argv):
         parser.error("--decay-every needs a decay rate: give --decay")
     if args.batch_norm and args.mini_batch_size == 1:
         parser.error("--batch-norm needs mini-batches of 2 or more: the variance of one is 0")
-    if Path(args.output_dir).exists() and not Path(args.output_dir).is_dir():
+    try:
+        validation.check_path(args.output_dir, "--output-dir")  # a NUL byte, say
+    except (ValueError, FileNotFoundError) as error:
+        parser.error(str(error))
+    output_dir = Path(args.output_dir)
+    if output_dir.exists() and not output_dir.is_dir():
         parser.error(f"--output-dir {args.output_dir} exists and is not a directory")
     return args
 
@@ -303,7 +389,12 @@ def _member_name(seed, ensemble):
 
 
 def search_main(argv=None):
-    """``python -m cat_cli search``: rerun the search and rewrite its record."""
+    """``python -m cat_cli search --output FILE``: rerun the search and write its record to FILE.
+
+    The search does not read the record it replaces, so it runs (and repairs it) whatever state
+    the old one is in.
+    """
+    argv = _check_argv(argv)
     parser = argparse.ArgumentParser(
         prog="python -m cat_cli search",
         description="Rerun the seeded random search of cat_experiment (training images only) "
@@ -313,13 +404,21 @@ def search_main(argv=None):
     parser.add_argument(
         "--trials", type=_number(int, 1, 1000), default=experiment.SEARCH_SETTINGS["n_trials"]
     )
-    parser.add_argument("--output", type=Path, default=experiment.SEARCH_FILE)
+    parser.add_argument(
+        "--output", type=Path, required=True, default=argparse.SUPPRESS,
+        help="where to write the record (required; `make search` passes docs/cat_search.json, "
+        "the record the training command reads)",
+    )  # fmt: skip
     parser.add_argument("--data-dir", default=None)
     args = parser.parse_args(argv)
     if not args.output.parent.is_dir() or args.output.is_dir():
         parser.error(f"--output {args.output}: not a file in an existing directory")
     settings = {**experiment.SEARCH_SETTINGS, "n_trials": args.trials}
-    record = experiment.search_and_record(args.data_dir, settings, args.output)
+    try:
+        cat_data.find_data_dir(args.data_dir)  # before the search, not ten minutes into it
+    except (FileNotFoundError, ValueError, TypeError) as error:
+        parser.error(f"cannot load the cat images: {error}")
+    record = experiment.search_and_record(args.data_dir, settings, path=args.output)
     chosen = record["trials"][record["chosen_trial"]]
     print(
         f"\nChosen: trial {record['chosen_trial']}, CV balanced accuracy "

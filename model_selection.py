@@ -173,7 +173,10 @@ def check_configuration(config):
     ``"shifts"``, ``shift_copies`` and ``max_shift``. ``model()`` checks the rest when it trains.
     """
     validation.check_dict(config, "config", what="a dict of model() arguments")
-    allowed = (*PIPELINE_KEYS, *(key for key in nno.MODEL_OPTIONS if key not in _SET_BY_CALLER))
+    allowed = (
+        *PIPELINE_KEYS,
+        *(k for k in nno.MODEL_OPTIONS if k not in (*_SET_BY_CALLER, *PIPELINE_KEYS)),
+    )
     config = dict(validation.check_keys(config, "config", allowed))
     hidden = config.get("hidden", ())
     if not isinstance(hidden, (list, tuple)):
@@ -318,7 +321,7 @@ def check_splits(splits, m):
             if part.ndim != 1 or part.size == 0 or part.dtype.kind not in "iu":
                 raise ValueError(f"splits[{i}] must hold two non-empty 1-D integer index arrays")
             if part.min() < 0 or part.max() >= m:
-                raise ValueError(f"splits[{i}] has indices outside 0..{m - 1}")
+                raise ValueError(f"splits[{i}] has indices outside 0..{m - 1} (m = {m})")
         if np.intersect1d(*parts).size:
             raise ValueError(f"splits[{i}] trains on examples it is scored on")
         checked.append(tuple(parts))

@@ -610,7 +610,7 @@ def check_dtype(dtype, name="dtype"):
     """``dtype`` as ``np.dtype``: float32 or float64 only (the two the library computes in)."""
     try:
         checked = np.dtype(dtype)
-    except (TypeError, ValueError):
+    except Exception:  # np.dtype("0:") is a ValueError, np.dtype("01") a SyntaxError
         checked = None
     if dtype is None or checked not in (np.float32, np.float64):
         raise TypeError(f"{name} must be np.float32 or np.float64, got {describe(dtype)}")
@@ -997,6 +997,13 @@ def _is_score(value):
     return value is None or (real and not isinstance(value, (bool, np.bool_)))
 
 
+def _is_finite(number):
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # a 400-digit integer: no float holds it
+        return False
+
+
 def check_trials(trials, name="trials", metrics=(), keys=()):
     """``trials`` as ``model_selection.random_search`` returns them: a non-empty list of dicts,
     each with ``rejected`` (None, or why the trial was rejected), every key of ``keys``, and each
@@ -1021,6 +1028,6 @@ def check_trials(trials, name="trials", metrics=(), keys=()):
             if not _is_score(trial[key]):
                 raise ValueError(f"{where}['{key}'] must be a number, got {describe(trial[key])}")
         for metric in metrics if trial["rejected"] is None else ():
-            if trial[metric] is None or not math.isfinite(trial[metric]):
+            if trial[metric] is None or not _is_finite(trial[metric]):
                 raise ValueError(f"{where}['{metric}'] must be finite: the trial was not rejected")
     return trials

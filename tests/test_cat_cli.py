@@ -5,6 +5,7 @@ The training runs are short (one epoch, no shifted copies) and skipped when the 
 cannot be found; the flag checks need no data.
 """
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -198,3 +199,124 @@ def test_printed_numbers_are_plain_python_values():
     scores = {"accuracy": np.float64(0.8), "tp": 30, "tn": 10, "balanced_accuracy": 0.75}
     line = cat_cli._test_accuracy_line("test accuracy", scores, 50)
     assert "np." not in line and line.startswith("test accuracy: 0.800 (40 of 50")
+
+
+def test_the_help_says_mini_batch_size_0_means_full_batch(capsys):
+    with pytest.raises(SystemExit):
+        cat_cli.main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "0 means full batch (model(mini_batch_size=None))" in text
+
+
+@pytest.mark.parametrize("argv", ["--seed 3", 3, ("--seed", 3), [b"--seed"], np.array(["--seed"])])
+def test_argv_must_be_a_list_of_str(argv):
+    for command in (cat_cli.main, cat_cli.search_main):
+        with pytest.raises(TypeError, match=r"argv(\[\d+\])? must be") as refused:
+            command(argv)
+        assert "array(" not in str(refused.value)
+
+
+def test_an_output_dir_with_a_nul_byte_is_refused_at_parse_time(capsys):
+    with pytest.raises(SystemExit) as exit_status:
+        cat_cli.main(["--output-dir", "out\0put"])
+    assert exit_status.value.code == 2 and "--output-dir" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------------------------
+# The search record: a damaged one stops the training command in one line; the search command
+# writes only where --output says
+# ---------------------------------------------------------------------------------------------
+
+
+def _committed_record_with(**changes):
+    record = json.loads(cat_experiment.SEARCH_FILE.read_text())
+    return json.dumps({**record, **changes}).encode()
+
+
+DAMAGED_RECORDS = {
+    "not JSON": b'{"settings": ',
+    "an empty list": b"[]",
+    "not text": b"\x89PNG\r\n\x1a\n\x00\xff",
+    "no chosen configuration": _committed_record_with(chosen=None),
+    "a junk trial": _committed_record_with(trials=["junk"]),
+    "a junk chosen lambd": _committed_record_with(chosen={"hidden": [16], "lambd": "x"}),
+}
+
+
+@pytest.mark.parametrize("flags", [[], ["--help"], [*SHORT, "--seed", "3"]])
+@pytest.mark.parametrize("damage", DAMAGED_RECORDS)
+def test_a_damaged_search_record_is_a_one_line_error_with_exit_status_2(
+    tmp_path, monkeypatch, capsys, damage, flags
+):
+    damaged = tmp_path / "cat_search.json"  # a copy: the committed record is never touched
+    damaged.write_bytes(DAMAGED_RECORDS[damage])
+    monkeypatch.setattr(cat_experiment, "SEARCH_FILE", damaged)
+    with pytest.raises(SystemExit) as exit_status:
+        cat_cli.main([*flags, "--output-dir", str(tmp_path / "outputs")])
+    assert exit_status.value.code == 2
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert len(lines) == 1, captured.err
+    assert lines[0].startswith(f"error: '{damaged}' is ") and "not" in lines[0]
+    assert lines[0].endswith("; `make search` rewrites it")
+    assert captured.out == "" and not (tmp_path / "outputs").exists()
+
+
+def test_no_search_record_yet_means_the_built_in_defaults(tmp_path, monkeypatch):
+    monkeypatch.setattr(cat_experiment, "SEARCH_FILE", tmp_path / "not yet written.json")
+    args = cat_cli.build_parser(cat_cli._default_configuration()).parse_args([])
+    assert args.hidden == cat_cli._FALLBACK["hidden"]
+
+
+def test_the_search_command_needs_an_output_and_says_so(capsys):
+    for argv in (["search"], ["search", "--trials", "1"]):
+        with pytest.raises(SystemExit) as exit_status:
+            cat_cli.main(argv)
+        assert exit_status.value.code == 2
+        assert "the following arguments are required: --output" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        cat_cli.main(["search", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--output OUTPUT where to write the record (required;" in text
+    assert "docs/cat_search.json" in text
+
+
+def test_make_search_passes_the_committed_record_as_the_output():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "-m cat_cli search --output docs/cat_search.json $(ARGS)" in makefile
+
+
+@pytest.mark.parametrize(
+    ("flags", "says"),
+    [
+        (["--output", "{tmp}"], "--output"),  # a directory
+        (["--output", "{tmp}/no/such/dir/r.json"], "--output"),
+        (["--output", "{tmp}/r.json", "--data-dir", "{tmp}/no data"], "cannot load the cat images"),
+        (["--output", "{tmp}/r.json", "--trials", "0"], "argument --trials"),
+    ],
+)
+def test_the_search_command_refuses_bad_flags_before_it_searches(
+    tmp_path, monkeypatch, capsys, flags, says
+):
+    monkeypatch.setattr(cat_experiment, "run_search", lambda *a, **k: pytest.fail("it searched"))
+    with pytest.raises(SystemExit) as exit_status:
+        cat_cli.search_main([flag.format(tmp=tmp_path) for flag in flags])
+    assert exit_status.value.code == 2 and says in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+@needs_cat_data
+def test_the_search_command_replaces_a_damaged_record_at_its_output(tmp_path, monkeypatch, capsys):
+    record = cat_experiment.load_search_record()
+    search = {"trials": ms.rank_trials(record["trials"], "balanced_accuracy"),
+              "best_config": record["chosen"]}  # fmt: skip
+    monkeypatch.setattr(cat_experiment, "load_data", lambda *a: (np.zeros((1, 2)), np.eye(1, 2)))
+    monkeypatch.setattr(cat_experiment, "run_search", lambda *a, **k: search)  # ten minutes
+    monkeypatch.setattr(cat_experiment, "score_baselines", lambda *a: record["baselines"])
+    damaged = tmp_path / "cat_search.json"
+    damaged.write_bytes(DAMAGED_RECORDS["an empty list"])
+    monkeypatch.setattr(cat_experiment, "SEARCH_FILE", damaged)  # not read by the search
+    cat_cli.main(["search", "--output", str(damaged)])
+    assert f"Wrote {damaged}" in capsys.readouterr().out
+    assert cat_experiment.load_search_record(damaged)["chosen"] == record["chosen"]
+    assert [p.name for p in tmp_path.iterdir()] == ["cat_search.json"]

@@ -8,7 +8,11 @@ retraining runs BLAS, whose rounding differs between CPUs (the record names its 
 difference of up to two images of that fold is allowed.
 """
 
+import copy
+import inspect
+import json
 import math
+import os
 
 import numpy as np
 import pytest
@@ -80,3 +84,182 @@ def test_one_fold_of_the_chosen_trial_trained_again_scores_what_the_record_says(
     cats = int(Y[0, dev_idx].sum())
     assert live["balanced_accuracy"] == pytest.approx(recorded["balanced_accuracy"], abs=1 / cats)
     assert abs(live["tp"] - recorded["tp"]) + abs(live["tn"] - recorded["tn"]) <= 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing the record: only to a path given by name, only a record, and atomically
+# ---------------------------------------------------------------------------------------------
+
+
+def committed_json():
+    """A fresh copy of the committed record as JSON gives it (None for NaN, lists for tuples)."""
+    return json.loads(experiment.SEARCH_FILE.read_text())
+
+
+def test_the_writers_of_records_have_no_default_path():
+    for writer in (experiment.write_search_record, experiment.search_and_record):
+        assert inspect.signature(writer).parameters["path"].default is inspect.Parameter.empty
+    with pytest.raises(TypeError, match="path"):
+        experiment.write_search_record(committed_json())
+    with pytest.raises(TypeError, match="path"):
+        experiment.search_and_record()
+
+
+def test_the_record_written_back_is_the_committed_file_byte_for_byte(record, tmp_path):
+    path = tmp_path / "cat_search.json"
+    experiment.write_search_record(record, path)
+    assert path.read_bytes() == experiment.SEARCH_FILE.read_bytes()
+    experiment.write_search_record(committed_json(), str(path))  # as JSON gives it, to a str
+    assert path.read_bytes() == experiment.SEARCH_FILE.read_bytes()
+    assert [p.name for p in tmp_path.iterdir()] == ["cat_search.json"]
+
+
+class _FullDisk:
+    """A file that takes half of what is written to it, then fails as a full disk does."""
+
+    def __init__(self, file):
+        self.file = file
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.file.close()
+
+    def write(self, text):
+        self.file.write(text[: len(text) // 2])
+        self.file.flush()
+        raise OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize("failure", ["write", "fsync", "replace"])
+def test_a_failed_write_leaves_the_old_record_whole_and_no_temporary_file(
+    tmp_path, monkeypatch, failure
+):
+    path = tmp_path / "cat_search.json"
+    path.write_text("the old record\n")
+
+    def fail(*args, **kwargs):
+        raise OSError(5, "Input/output error")
+
+    if failure == "write":
+        full_disk = lambda *args, **kwargs: _FullDisk(open(*args, **kwargs))  # noqa: E731, SIM115
+        monkeypatch.setattr(experiment, "open", full_disk, raising=False)
+    else:
+        monkeypatch.setattr(os, failure, fail)
+    with pytest.raises(OSError):
+        experiment.write_search_record(committed_json(), path)
+    assert path.read_text() == "the old record\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["cat_search.json"]
+
+
+def _set(record, where, value):
+    """``record`` with the entry at the key path ``where`` set to ``value``."""
+    *parents, last = where
+    target = record
+    for key in parents:
+        target = target[key]
+    target[last] = value
+    return record
+
+
+NOT_RECORDS = {
+    "an empty list (a fuzzer wrote this over the committed file once)": lambda r: [],
+    "None": lambda r: None,
+    "no trials": lambda r: {k: v for k, v in r.items() if k != "trials"},
+    "no chosen configuration": lambda r: {k: v for k, v in r.items() if k != "chosen"},
+    "no chosen trial": lambda r: {k: v for k, v in r.items() if k != "chosen_trial"},
+    "settings without folds": lambda r: {**r, "settings": {**r["settings"], "folds": None}},
+    "an unknown metric": lambda r: _set(r, ("settings", "metric"), "f1"),
+    "no trials in the list": lambda r: {**r, "trials": []},
+    "a trial that is text": lambda r: _set(r, ("trials", 3), "junk"),
+    "a trial without 'rejected'": lambda r: {**r, "trials": [
+        {k: v for k, v in t.items() if k != "rejected"} for t in r["trials"]]},
+    "a score that is text": lambda r: _set(r, ("trials", 5, "log_loss"), "0.5"),
+    "a score that is an array": lambda r: _set(r, ("trials", 5, "accuracy"), np.ones((30, 30))),
+    "a kept trial without a score": lambda r: _set(r, ("trials", 0, "balanced_accuracy"), None),
+    "trials out of order": lambda r: {**r, "trials": r["trials"][::-1]},
+    "hidden sizes that are text": lambda r: _set(r, ("trials", 2, "hidden"), "16"),
+    "a chosen trial out of range": lambda r: {**r, "chosen_trial": len(r["trials"])},
+    "a chosen trial that is a float": lambda r: {**r, "chosen_trial": 7.0},
+    "a chosen configuration with a typo": lambda r: _set(r, ("chosen", "lernig_rate"), 0.1),
+    "baselines that are a list": lambda r: {**r, "baselines": [1, 2]},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("damage", NOT_RECORDS)
+def test_what_is_not_a_record_is_refused_before_anything_is_written(tmp_path, damage):
+    path = tmp_path / "cat_search.json"
+    path.write_text("the old record\n")
+    bad = NOT_RECORDS[damage](committed_json())
+    with pytest.raises((TypeError, ValueError), match=r"\brecord\b") as refused:
+        experiment.write_search_record(bad, path)
+    message = str(refused.value)
+    assert "\n" not in message and len(message) < 500 and "array(" not in message, message
+    assert path.read_text() == "the old record\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["cat_search.json"]
+    if bad is not None:  # None asks final_configuration for the committed record
+        with pytest.raises((TypeError, ValueError), match=r"\brecord\b"):
+            experiment.final_configuration(bad)
+
+
+@pytest.mark.parametrize("damage", [d for d in NOT_RECORDS if "array" not in d])
+def test_a_damaged_record_file_is_a_value_error_naming_the_file(tmp_path, damage):
+    path = tmp_path / "cat_search.json"
+    path.write_text(json.dumps(NOT_RECORDS[damage](committed_json())))
+    with pytest.raises(ValueError, match="cat_search.json' is not a search record: ") as refused:
+        experiment.load_search_record(path)
+    assert "\n" not in str(refused.value)
+
+
+@pytest.mark.parametrize("content", [b"", b"{oops", b"\x89PNG\r\n\x1a\n\x00", b"NaN", b'"text"'])
+def test_a_record_file_that_is_not_json_of_a_record_is_a_value_error(tmp_path, content):
+    path = tmp_path / "cat_search.json"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match="is not a search record"):
+        experiment.load_search_record(path)
+
+
+def test_a_record_is_written_only_to_a_file_in_a_directory_that_exists(tmp_path):
+    record = committed_json()
+    for path in (tmp_path, tmp_path / "no such directory" / "r.json"):
+        with pytest.raises(ValueError, match="path must name a file in an existing directory"):
+            experiment.write_search_record(record, path)
+    for path in (None, 3, ["r.json"], b"r.json"):
+        with pytest.raises(TypeError, match="path must be a str or a path"):
+            experiment.write_search_record(record, path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_search_and_record_checks_every_argument_before_the_search_starts(tmp_path, monkeypatch):
+    monkeypatch.setattr(experiment, "load_data", lambda *a, **k: pytest.fail("the search ran"))
+    path = tmp_path / "record.json"
+    cases = [
+        ({"path": tmp_path / "missing" / "record.json"}, ValueError, "path"),
+        ({"path": None}, TypeError, "path"),
+        ({"path": path, "settings": {**experiment.SEARCH_SETTINGS, "folds": 1}}, ValueError,
+         r"settings\['folds'\]"),
+        ({"path": path, "settings": {}}, ValueError, "settings is missing"),
+        ({"path": path, "verbose": "yes"}, TypeError, "verbose"),
+        ({"path": path, "data_dir": 3}, TypeError, "data_dir"),
+    ]  # fmt: skip
+    for kwargs, error, match in cases:
+        with pytest.raises(error, match=match):
+            experiment.search_and_record(**kwargs)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_search_and_record_writes_what_the_search_found_to_the_path_given(
+    record, tmp_path, monkeypatch
+):
+    ranked = ms.rank_trials(copy.deepcopy(record["trials"]), record["settings"]["metric"])
+    search = {"trials": ranked, "best_config": record["chosen"]}
+    Y = np.array([[0, 1, 0, 1]])
+    monkeypatch.setattr(experiment, "load_data", lambda data_dir, dtype: (np.zeros((2, 4)), Y))
+    monkeypatch.setattr(experiment, "run_search", lambda X, Y, settings, verbose: search)
+    monkeypatch.setattr(experiment, "score_baselines", lambda X, Y, s: record["baselines"])
+    path = tmp_path / "record.json"
+    written = experiment.search_and_record(path=path, verbose=False)
+    assert json.loads(path.read_text()) == written
+    assert written["trials"] == committed_json()["trials"]
+    assert experiment.load_search_record(path)["chosen"] == record["chosen"]

@@ -13,18 +13,29 @@ arrays, missing or extra dict keys, values out of range. The properties:
 * a network saved to any path loads back exactly, from that path.
 """
 
+import atexit
+import contextlib
 import copy
+import inspect
+import io
+import json
 import math
 import os
 import re
+import shutil
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import augmentation
+import cat_cli
 import cat_data
+import cat_experiment as experiment
 import model_selection as ms
 import neural_net_optimized as nno
 import neural_network as nn
@@ -689,6 +700,26 @@ FOUND = {
         "size",
     ),  # fmt: skip
     "complex labels to count": (lambda: cat_data.class_balance(np.array([[1 + 0j, 0]])), r"\bY\b"),
+    "settings of nothing": (lambda: experiment.protocol_tta({}), "settings"),
+    "a search of nothing": (
+        lambda: experiment.search_record({}, {}, experiment.SEARCH_SETTINGS, 0.0),
+        "search",
+    ),  # fmt: skip
+    "no images for the final model": (lambda: experiment.train_final_model(None, _Y), r"\bX\b"),
+    "no networks to test": (lambda: experiment.final_test_scores(None, _X, _Y), "members"),
+    "an array for a metric": (
+        lambda: ms.rank_trials(_TRIALS, metric=np.array(["log_loss", "accuracy"])),
+        "metric",
+    ),  # fmt: skip
+    "an empty list for a record": (
+        lambda: experiment.write_search_record([], Path(tempfile.gettempdir()) / "never.json"),
+        "record",
+    ),  # fmt: skip
+    "a record without a path": (lambda: experiment.write_search_record(_RECORD), "path"),
+    "a text NumPy cannot read as a dtype": (
+        lambda: ms.cross_validate(_X, _Y, _TINY, _SPLITS, dtype="01"),
+        "dtype",
+    ),  # fmt: skip
 }
 
 
@@ -702,3 +733,538 @@ def test_inference_caches_of_a_network_without_batch_norm_are_accepted():
     AL, caches = nn.forward_propagation(_X, _P, training=False)
     grads = nn.backward_propagation(AL, _Y, caches)  # no batch norm: the same in both modes
     assert finite(grads)
+
+
+# ---------------------------------------------------------------------------------------------
+# The cat experiment, the command line and model selection: anything a caller might pass
+# ---------------------------------------------------------------------------------------------
+
+# Anything at all: every kind of Python value, NumPy scalars, arrays of any dtype and shape, and
+# one array big enough that its repr would fill a screen.
+JUNK = st.one_of(
+    st.none(), st.booleans(), st.integers(-(10**20), 10**20), st.just(10**400), st.floats(),
+    st.complex_numbers(max_magnitude=1e3), st.text(max_size=6), st.binary(max_size=3),
+    st.lists(st.integers(-3, 3), max_size=3), st.tuples(st.floats(0, 1)),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    st.sampled_from([np.float64(np.nan), np.int64(-3), np.int64(5), np.bool_(True),
+                     np.float32(0.5), object(), print]),
+    hnp.arrays(hnp.scalar_dtypes(), hnp.array_shapes(min_dims=0, max_dims=3, max_side=4)),
+    st.just(np.random.default_rng(0).random((40, 40))),
+)  # fmt: skip
+
+
+def assert_refused_clearly(call, name):
+    """:func:`assert_refused`, and the message is one line of at most 500 characters that shows
+    no array whole: its type, dtype and shape instead."""
+    try:
+        call()
+    except ERRORS as error:
+        message = str(error)
+        assert re.search(name, message), f"{type(error).__name__}: {message} does not name {name}"
+        assert "\n" not in message and len(message) <= 500, message[:600]
+        assert "array(" not in message and "[[" not in message, message
+    else:
+        raise AssertionError(f"a broken {name} was accepted")
+
+
+# What is valid, argument by argument: the specification the junk is filtered with.
+def is_int(v, low=None, high=None):
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
+        return False
+    return (low is None or v >= low) and (high is None or v <= high)
+
+
+def is_real(v, low=None, high=None, low_open=False, high_open=False):
+    real = isinstance(v, (int, float, np.integer, np.floating))
+    if isinstance(v, (bool, np.bool_)) or not real or not _finite(v):
+        return False
+    return (low is None or v > low or (v == low and not low_open)) and (
+        high is None or v < high or (v == high and not high_open)
+    )
+
+
+def _finite(v):
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # a 400-digit integer: no float holds it
+        return False
+
+
+def is_float_dtype(v):
+    if v is None or isinstance(v, (np.ndarray, list, tuple, dict)):
+        return False
+    try:
+        return np.dtype(v) in (np.float32, np.float64)
+    except Exception:  # np.dtype("01") is a SyntaxError
+        return False
+
+
+def is_array(v, ndim=None):
+    return isinstance(v, np.ndarray) and (ndim is None or v.ndim == ndim)
+
+
+def is_json(v):
+    """What ``jsonable`` can write: JSON's own values, tuples, NumPy scalars of those."""
+    if isinstance(v, np.generic):
+        return is_json(v.item())
+    if isinstance(v, dict):
+        return all(isinstance(k, str) and is_json(x) for k, x in v.items())
+    if isinstance(v, (list, tuple)):
+        return all(is_json(x) for x in v)
+    return v is None or isinstance(v, (str, int, float))
+
+
+def is_empty_dict(v):
+    return isinstance(v, dict) and not v
+
+
+def is_str_list(v):
+    return isinstance(v, (list, tuple)) and all(isinstance(a, str) for a in v)
+
+
+def is_tta(v):
+    return v is None or callable(v) or (isinstance(v, (list, tuple)) and all(map(callable, v)))
+
+
+def is_augmentation(v):
+    if v is None or callable(v):
+        return True
+    try:
+        augmentation.augmentation_steps(v)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def is_values(v):
+    """What ``mean_and_standard_error`` takes: a non-empty 1-D list of finite numbers."""
+    if isinstance(v, np.ndarray):
+        return v.ndim == 1 and v.size > 0 and v.dtype.kind in "iuf" and bool(np.isfinite(v).all())
+    return isinstance(v, (list, tuple)) and bool(v) and all(is_real(x) for x in v)
+
+
+def never(v):
+    return False
+
+
+_OUT = Path(tempfile.mkdtemp(prefix="cat-properties-"))  # where a writer may be pointed
+atexit.register(shutil.rmtree, _OUT, ignore_errors=True)
+# No cat images here: a search whose junk argument is wrongly accepted ends at once, and the
+# test fails on the message, instead of running for ten minutes.
+_NO_DATA = str(_OUT / "no data")
+_RECORD_TEXT = experiment.SEARCH_FILE.read_text()
+_RECORD = experiment.load_search_record()
+_SEARCH = {"trials": ms.rank_trials(copy.deepcopy(_RECORD["trials"]), "balanced_accuracy"),
+           "best_config": _RECORD["chosen"]}  # fmt: skip
+_P12 = nn.initialize_parameters_he([12288, 1], seed=0)
+_X12 = np.random.default_rng(0).random((12288, 4))
+_Y4 = np.array([[0, 1, 0, 1]])
+_TINY = {"hidden": (), "num_epochs": 1}
+_TRIALS = [{"trial": 0, "log_loss": 0.5, "accuracy": 0.5, "rejected": None}]
+_SPLITS = ms.stratified_k_folds(_Y, 2)
+
+
+def _labels_of(m):
+    return lambda v: is_array(v, 2) and v.shape == (1, m)
+
+
+# label: (the call with the junk, the regex its message must match, what would be valid)
+JUNK_CASES = {
+    # cat_experiment
+    "mirror_tta X": (lambda v: experiment.mirror_tta(v), r"\bX\b", never),
+    "load_data data_dir": (lambda v: experiment.load_data(v), "data_dir",
+                           lambda v: v is None or isinstance(v, str)),
+    "load_data dtype": (lambda v: experiment.load_data(None, v), "dtype", is_float_dtype),
+    "fold_size m": (lambda v: experiment.fold_size(v), r"\bm\b", lambda v: is_int(v, 2, 10**15)),
+    "final_configuration record": (lambda v: experiment.final_configuration(v), "record",
+                                   lambda v: v is None),
+    "final_configuration m": (lambda v: experiment.final_configuration(_RECORD, v), r"\bm\b",
+                              lambda v: is_int(v, 2, 10**15)),
+    "train_final_model X": (lambda v: experiment.train_final_model(v, _Y), r"\bX\b",
+                            lambda v: is_array(v, 2)),
+    "train_final_model Y": (lambda v: experiment.train_final_model(_X, v, config=_TINY), r"\bY\b",
+                            _labels_of(6)),
+    "train_final_model seed": (lambda v: experiment.train_final_model(_X, _Y, v, _TINY), "seed",
+                               lambda v: is_int(v, 0)),
+    "train_final_model config": (lambda v: experiment.train_final_model(_X, _Y, config=v),
+                                 "config", lambda v: v is None or is_empty_dict(v)),
+    "train_final_model dtype": (lambda v: experiment.train_final_model(_X, _Y, 0, _TINY, v),
+                                "dtype", is_float_dtype),
+    "final_test_scores members": (lambda v: experiment.final_test_scores(v, _X12, _Y4),
+                                  "members", never),
+    "final_test_scores X_test": (lambda v: experiment.final_test_scores([_P12], v, _Y4),
+                                 "X_test", never),
+    "final_test_scores Y_test": (lambda v: experiment.final_test_scores([_P12], _X12, v),
+                                 "Y_test", _labels_of(4)),
+    "jsonable value": (lambda v: experiment.jsonable(v), r"\bvalue\b", is_json),
+    "search_record search": (lambda v: experiment.search_record(
+        v, {}, experiment.SEARCH_SETTINGS, 1.0), "search", never),
+    "search_record baselines": (lambda v: experiment.search_record(
+        _SEARCH, v, experiment.SEARCH_SETTINGS, 1.0), "baselines", is_empty_dict),
+    "search_record seconds": (lambda v: experiment.search_record(
+        _SEARCH, {}, experiment.SEARCH_SETTINGS, v), "seconds", lambda v: is_real(v, 0)),
+    "write_search_record record": (lambda v: experiment.write_search_record(
+        v, _OUT / "record.json"), r"\brecord\b", never),
+    "write_search_record path": (lambda v: experiment.write_search_record(_RECORD, v), "path",
+                                 lambda v: isinstance(v, str)),
+    "load_search_record path": (lambda v: experiment.load_search_record(v), "path",
+                                lambda v: isinstance(v, str)),
+    "search_and_record path": (lambda v: experiment.search_and_record(_NO_DATA, path=v), "path",
+                               lambda v: isinstance(v, str)),
+    "search_and_record verbose": (lambda v: experiment.search_and_record(
+        _NO_DATA, path=_OUT / "record.json", verbose=v), "verbose",
+        lambda v: isinstance(v, (bool, np.bool_))),
+    "search_and_record data_dir": (lambda v: experiment.search_and_record(
+        v, path=_OUT / "record.json"), "data_dir", lambda v: v is None or isinstance(v, str)),
+    "run_search verbose": (lambda v: experiment.run_search(_X, _Y, verbose=v), "verbose",
+                           lambda v: isinstance(v, (bool, np.bool_))),
+    "run_search space": (lambda v: experiment.run_search(_X, _Y, space=v), "space",
+                         lambda v: v is None),
+    "score_baselines X": (lambda v: experiment.score_baselines(v, _Y), r"\bX\b",
+                          lambda v: is_array(v, 2)),
+    "score_baselines Y": (lambda v: experiment.score_baselines(_X, v), r"\bY\b", _labels_of(6)),
+    "search_splits Y": (lambda v: experiment.search_splits(v), r"\bY\b", lambda v: is_array(v, 2)),
+    # cat_cli
+    "build_parser defaults": (lambda v: cat_cli.build_parser(v), "defaults",
+                              lambda v: v is None or is_empty_dict(v)),
+    "main argv": (lambda v: cat_cli.main(v), "argv", lambda v: v is None or is_str_list(v)),
+    "search_main argv": (lambda v: cat_cli.search_main(v), "argv",
+                         lambda v: v is None or is_str_list(v)),
+    "a flag type's text": (lambda v: cat_cli.POSITIVE_INT(v), r"\btext\b",
+                           lambda v: isinstance(v, str)),
+    # model_selection
+    "rank_trials metric": (lambda v: ms.rank_trials(_TRIALS, v), "metric",
+                           lambda v: isinstance(v, str) and v in ms.METRICS),
+    "rank_trials trials": (lambda v: ms.rank_trials(v, "log_loss"), "trials", never),
+    "format_trials top": (lambda v: ms.format_trials(_TRIALS, top=v), "top",
+                          lambda v: v is None or is_int(v, 0)),
+    "format_trials header": (lambda v: ms.format_trials(_TRIALS, header=v), "header",
+                             lambda v: isinstance(v, (bool, np.bool_))),
+    "wilson_interval successes": (lambda v: ms.wilson_interval(v, 10), "successes",
+                                  lambda v: is_int(v, 0, 10)),
+    "wilson_interval n": (lambda v: ms.wilson_interval(0, v), r"\bn\b",
+                          lambda v: is_int(v, 1, 10**15)),
+    "wilson_interval z": (lambda v: ms.wilson_interval(1, 2, v), r"\bz\b",
+                          lambda v: is_real(v, 0, 10, low_open=True)),
+    "mean_and_standard_error values": (lambda v: ms.mean_and_standard_error(v), "values",
+                                       is_values),
+    "train_dev_split dev_fraction": (lambda v: ms.train_dev_split(_X, _Y, v), "dev_fraction",
+                                     lambda v: is_real(v, 0, 1, True, True)),
+    "train_dev_split seed": (lambda v: ms.train_dev_split(_X, _Y, 0.5, v), "seed",
+                             lambda v: is_int(v, 0)),
+    "stratified_k_folds k": (lambda v: ms.stratified_k_folds(_Y, v), r"\bk\b",
+                             lambda v: is_int(v, 2, 6)),
+    "repeated_stratified_k_folds repeats": (lambda v: ms.repeated_stratified_k_folds(_Y, 2, v),
+                                            "repeats", lambda v: is_int(v, 1)),
+    "check_configuration config": (lambda v: ms.check_configuration(v), "config",
+                                   is_empty_dict),
+    "matched_refit fold_size": (lambda v: ms.matched_refit({}, v, 10), "fold_size",
+                                lambda v: is_real(v, 1)),
+    "matched_refit lambd": (lambda v: ms.matched_refit({"lambd": v}, 5, 10), "lambd",
+                            lambda v: is_real(v, 0)),
+    "check_splits m": (lambda v: ms.check_splits(_SPLITS, v), r"\bm\b", lambda v: is_int(v, 6)),
+    "check_splits splits": (lambda v: ms.check_splits(v, 6), "splits", never),
+    "learning_rate_for ranges": (lambda v: ms.learning_rate_for(v), "ranges", never),
+    "sample_configuration space": (lambda v: ms.sample_configuration(
+        v, np.random.default_rng(0)), "space", never),
+    "evaluate tta": (lambda v: ms.evaluate(_X, _Y, _P, tta=v), r"\btta\b", is_tta),
+    "evaluate parameters": (lambda v: ms.evaluate(_X, _Y, v), "parameters", never),
+    "ensemble_proba members": (lambda v: ms.ensemble_proba(_X, v), "members", never),
+    "train_configuration seed": (lambda v: ms.train_configuration(_X, _Y, _TINY, seed=v), "seed",
+                                 lambda v: is_int(v, 0)),
+    "train_configuration augment": (lambda v: ms.train_configuration(_X, _Y, _TINY, augment=v),
+                                    "augment", is_augmentation),
+    "cross_validate tta": (lambda v: ms.cross_validate(_X, _Y, _TINY, _SPLITS, tta=v),
+                           r"\btta\b", is_tta),
+    "cross_validate dtype": (lambda v: ms.cross_validate(_X, _Y, _TINY, _SPLITS, dtype=v),
+                             "dtype", lambda v: v is None or is_float_dtype(v)),
+    "random_search metric": (lambda v: ms.random_search(_X, _Y, n_trials=1, metric=v), "metric",
+                             lambda v: isinstance(v, str) and v in ms.METRICS),
+    "random_search n_trials": (lambda v: ms.random_search(_X, _Y, n_trials=v), "n_trials",
+                               lambda v: is_int(v, 1)),
+    "random_search cv": (lambda v: ms.random_search(_X, _Y, n_trials=1, cv=v), r"\bcv\b",
+                         lambda v: is_int(v, 2, 6)),
+    "random_search refit": (lambda v: ms.random_search(_X, _Y, n_trials=1, refit=v), "refit",
+                            lambda v: isinstance(v, (bool, np.bool_))),
+    "random_search tta": (lambda v: ms.random_search(_X, _Y, n_trials=1, tta=v), r"\btta\b",
+                          is_tta),
+    "random_search dtype": (lambda v: ms.random_search(_X, _Y, n_trials=1, dtype=v), "dtype",
+                            lambda v: v is None or is_float_dtype(v)),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", JUNK_CASES)
+@FAST
+@given(junk=JUNK)
+def test_junk_is_refused_in_one_line_naming_the_argument_and_never_quoting_an_array(case, junk):
+    call, name, valid = JUNK_CASES[case]
+    assume(not valid(junk))
+    assert_refused_clearly(lambda: call(junk), name)
+    assert list(_OUT.iterdir()) == [], "a writer wrote what it refused"
+
+
+# The settings of the protocol, entry by entry: what is valid.
+SETTING_RULES = {
+    "n_trials": lambda v: is_int(v, 1),
+    "folds": lambda v: is_int(v, 2),
+    "repeats": lambda v: is_int(v, 1),
+    "seed": lambda v: is_int(v, 0),
+    "metric": lambda v: isinstance(v, str) and v in ms.METRICS,
+    "tta": lambda v: v is None or (isinstance(v, str) and v == "mirror"),
+    "dtype": lambda v: isinstance(v, str) and v in ("float32", "float64"),
+}
+
+
+@st.composite
+def broken_settings(draw):
+    """Not a dict, a dict without one of SEARCH_SETTINGS's keys, or with one of them broken."""
+    how = draw(st.sampled_from(["not a dict", "a key missing", "a key broken"]))
+    if how == "not a dict":
+        return draw(JUNK.filter(lambda v: not isinstance(v, dict)))
+    key = draw(st.sampled_from(sorted(SETTING_RULES)))
+    if how == "a key missing":
+        return {k: v for k, v in experiment.SEARCH_SETTINGS.items() if k != key}
+    return {
+        **experiment.SEARCH_SETTINGS,
+        key: draw(JUNK.filter(lambda v: not SETTING_RULES[key](v))),
+    }
+
+
+@FAST
+@given(broken_settings())
+def test_broken_settings_are_refused_by_every_function_of_the_protocol_before_it_works(settings):
+    out = _OUT / "record.json"
+    for call in (
+        lambda: experiment.check_settings(settings),
+        lambda: experiment.search_splits(_Y, settings),
+        lambda: experiment.protocol_tta(settings),
+        lambda: experiment.fold_size(209, settings),
+        lambda: experiment.run_search(_X, _Y, settings),
+        lambda: experiment.score_baselines(_X, _Y, settings),
+        lambda: experiment.search_record(_SEARCH, {}, settings, 1.0),
+        lambda: experiment.search_and_record("/no such directory", settings, path=out),
+    ):
+        assert_refused_clearly(call, "settings")
+    assert not out.exists()
+
+
+_TRIAL_COUNT = len(_RECORD["trials"])
+RECORD_DAMAGE = ["not a dict", "a key missing", "settings", "chosen", "chosen_trial", "trials",
+                 "a trial", "a trial's key missing", "a score", "a trial's number", "hidden",
+                 "rejected"]  # fmt: skip
+
+
+def _is_any_number(v):
+    real = isinstance(v, (int, float, np.integer, np.floating))
+    return real and not isinstance(v, (bool, np.bool_))
+
+
+@st.composite
+def record_damage(draw):
+    """What to break in the committed record, and with what: ``(how, trial, key, junk)``, small
+    enough to show when a case fails (the record itself is 120 kB)."""
+    how = draw(st.sampled_from(RECORD_DAMAGE))
+    trial = draw(st.integers(0, _TRIAL_COUNT - 1))
+    rejected = _RECORD["trials"][trial]["rejected"] is not None
+    junk = draw(broken_settings() if how == "settings" else JUNK)
+    key = None
+    if how == "a key missing":
+        key = draw(st.sampled_from(experiment.RECORD_KEYS))
+    elif how == "a trial's key missing":
+        key = draw(st.sampled_from(["trial", "rejected", *ms.METRICS]))
+    elif how == "a score":
+        key = draw(st.sampled_from(sorted(ms.METRICS)))
+        # Valid: a finite score of a kept trial; any number or None for a rejected one.
+        assume(not (is_real(junk) or (rejected and (junk is None or _is_any_number(junk)))))
+    valid = {
+        "not a dict": isinstance(junk, dict),
+        "chosen_trial": is_int(junk, 0, _TRIAL_COUNT - 1),
+        "a trial": isinstance(junk, dict),
+        "a trial's number": type(junk) is int and junk == trial,
+        "hidden": isinstance(junk, (list, tuple)) and all(type(n) is int and n > 0 for n in junk),
+        "rejected": junk is None or isinstance(junk, str),
+    }
+    assume(not valid.get(how, False))
+    return how, trial, key, junk
+
+
+def damaged_record(how, trial, key, junk):
+    """The committed record, as JSON gives it, with one thing broken (see record_damage)."""
+    record = json.loads(_RECORD_TEXT)
+    at = record["trials"][trial]
+    if how == "not a dict":
+        return junk
+    if how in ("a key missing", "a trial's key missing"):
+        del (record if how == "a key missing" else at)[key]
+    elif how in ("settings", "chosen_trial", "trials", "chosen"):
+        if how == "trials" and isinstance(junk, list):
+            junk = []
+        record[how] = (
+            {**record["chosen"], "x": 1} if how == "chosen" and isinstance(junk, dict) else junk
+        )
+    elif how == "a trial":
+        record["trials"][trial] = junk
+    else:
+        at[{"a score": key, "a trial's number": "trial"}.get(how, how)] = junk
+    return record
+
+
+@FAST
+@given(record_damage())
+def test_a_broken_record_is_refused_before_anything_is_written_and_when_read(damage):
+    record = damaged_record(*damage)
+    path = _OUT / "cat_search.json"
+    assert_refused_clearly(lambda: experiment.write_search_record(record, path), r"\brecord\b")
+    assert list(_OUT.iterdir()) == []
+    if record is not None:  # None asks final_configuration for the committed record
+        assert_refused_clearly(lambda: experiment.final_configuration(record), r"\brecord\b")
+    try:
+        text = json.dumps(record)
+    except (TypeError, ValueError):
+        return
+    path.write_text(text)
+    try:
+        assert_refused_clearly(lambda: experiment.load_search_record(path), "not a search record")
+    finally:
+        path.unlink()
+
+
+# The command line's flags: when the text of each is valid.
+def _int_text(text, low, high=None):
+    try:
+        return is_int(int(text), low, high)
+    except ValueError:
+        return False
+
+
+def _real_text(text, *bounds, **options):
+    try:
+        return is_real(float(text), *bounds, **options)
+    except ValueError:
+        return False
+
+
+def _hidden_text(text):
+    if text.strip().lower() in ("", "none"):
+        return True
+    try:
+        return all(1 <= int(n) <= 100_000 for n in text.split(","))
+    except ValueError:
+        return False
+
+
+FLAG_RULES = {
+    "--hidden": _hidden_text,
+    "--optimizer": lambda t: t in nno.OPTIMIZERS,
+    "--learning-rate": lambda t: _real_text(t, 0, low_open=True),
+    "--num-epochs": lambda t: _int_text(t, 1, 1_000_000),
+    "--mini-batch-size": lambda t: _int_text(t, 0),
+    "--lambd": lambda t: _real_text(t, 0),
+    "--keep-prob": lambda t: _real_text(t, 1e-6, 1),
+    "--beta": lambda t: _real_text(t, 0, 1, high_open=True),
+    "--beta1": lambda t: _real_text(t, 0, 1, high_open=True),
+    "--beta2": lambda t: _real_text(t, 0, 1, high_open=True),
+    "--epsilon": lambda t: _real_text(t, 0, low_open=True),
+    "--decay": lambda t: _real_text(t, 0),
+    "--decay-every": lambda t: _int_text(t, 1),
+    "--early-stopping": lambda t: _int_text(t, 1),
+    "--standardize": lambda t: t in ("none", "feature", "channel"),
+    "--augment": is_augmentation,
+    "--shift-copies": lambda t: _int_text(t, 0, 50),
+    "--max-shift": lambda t: _int_text(t, 0, 63),
+    "--tta": lambda t: False,  # takes no value
+    "--batch-norm": lambda t: False,
+    "--seed": lambda t: _int_text(t, 0),
+    "--ensemble": lambda t: _int_text(t, 1, 100),
+    "--dtype": lambda t: t in ("float32", "float64"),
+    "--dev-fraction": lambda t: _real_text(t, 0, 1, high_open=True),
+    "--output-dir": lambda t: "\0" not in t and not (Path(t).exists() and not Path(t).is_dir()),
+}
+FLAG_TEXT = st.one_of(
+    st.text(max_size=8), st.integers(-10, 10**7).map(str), st.floats().map(repr),
+    st.sampled_from(["nan", "inf", "-inf", "1e400", "0x10", "1_0", " 5", "٣", "", "none",
+                     "20,7,5", "0,3", "flips+flip", "float16", "a\0b", "Makefile", "1e-310"]),
+)  # fmt: skip
+
+
+def _exit_status_and_errors(command, argv):
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            command(argv)
+        except SystemExit as exit_status:
+            errors = [line for line in stderr.getvalue().splitlines() if "error:" in line]
+            return exit_status.code, errors
+    raise AssertionError(f"{argv} was accepted")
+
+
+@settings(FAST, max_examples=max(60, EXAMPLES))
+@given(st.sampled_from(sorted(FLAG_RULES)), FLAG_TEXT)
+def test_every_bad_flag_value_is_a_one_line_error_naming_the_flag_with_exit_status_2(flag, text):
+    assume(not FLAG_RULES[flag](text))
+    # If the value were accepted, the missing data would end the run before any training.
+    argv = ["--data-dir", str(_OUT / "no data"), "--output-dir", str(_OUT), f"{flag}={text}"]
+    status, errors = _exit_status_and_errors(cat_cli.main, argv)
+    assert status == 2 and len(errors) == 1 and flag in errors[0], (status, errors)
+
+
+@FAST
+@given(FLAG_TEXT)
+def test_a_bad_number_of_trials_for_the_search_is_an_exit_status_2_naming_the_flag(text):
+    assume(not _int_text(text, 1, 1000))
+    argv = [f"--trials={text}", "--output", str(_OUT / "record.json")]
+    status, errors = _exit_status_and_errors(cat_cli.search_main, argv)
+    assert status == 2 and len(errors) == 1 and "--trials" in errors[0], (status, errors)
+    assert list(_OUT.iterdir()) == []
+
+
+# The defaults of the training command, entry by entry: what is valid (as the flags say).
+DEFAULT_RULES = {
+    "hidden": lambda v: isinstance(v, (list, tuple)) and all(is_int(n, 1, 100_000) for n in v),
+    "optimizer": lambda v: isinstance(v, str) and v in nno.OPTIMIZERS,
+    "learning_rate": lambda v: is_real(v, 0, low_open=True),
+    "num_epochs": lambda v: is_int(v, 1, 1_000_000),
+    "mini_batch_size": lambda v: v is None or is_int(v, 1),
+    "lambd": lambda v: is_real(v, 0),
+    "keep_prob": lambda v: is_real(v, 1e-6, 1),
+    "batch_norm": lambda v: isinstance(v, (bool, np.bool_)),
+    "standardize": lambda v: v is None or (isinstance(v, str) and v in ("feature", "channel")),
+    "augment": lambda v: isinstance(v, str) and is_augmentation(v),
+    "shift_copies": lambda v: is_int(v, 0, 50),
+    "max_shift": lambda v: is_int(v, 0, 63),
+}
+
+
+@FAST
+@given(st.sampled_from(sorted(DEFAULT_RULES)), JUNK)
+def test_build_parser_refuses_a_broken_default_naming_it(key, junk):
+    assume(not DEFAULT_RULES[key](junk))
+    defaults = {**experiment.final_configuration(_RECORD), key: junk}
+    assert_refused_clearly(lambda: cat_cli.build_parser(defaults), "defaults")
+
+
+ONE_ARGUMENT = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+
+
+def test_every_public_function_called_with_its_defaults_runs_or_refuses_clearly(monkeypatch):
+    """Whatever a public function does when called with no arguments at all, it writes nothing
+    (tests/test_no_writes.py checks that in a fresh copy of the repository)."""
+    monkeypatch.setattr("sys.argv", ["python -m cat_cli", "--help"])
+    for module in (experiment, cat_cli, ms):
+        for name, function in vars(module).items():
+            if name.startswith("_") or not inspect.isfunction(function):
+                continue
+            if function.__module__ != module.__name__:
+                continue
+            parameters = inspect.signature(function).parameters.values()
+            needed = [p for p in parameters if p.default is p.empty and p.kind in ONE_ARGUMENT]
+            if needed and name not in ("write_search_record", "search_and_record"):
+                continue
+            try:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    function()
+            except SystemExit as exit_status:
+                assert exit_status.code == 0, name  # --help
+            except TypeError as error:
+                assert "path" in str(error), (name, error)  # the writers: no default path
+    assert experiment.SEARCH_FILE.read_text() == _RECORD_TEXT
