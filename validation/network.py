@@ -1,24 +1,22 @@
-"""Input validation: every check of the library, in one room.
-
-Each ``check_*`` function takes an argument as a user gave it and returns it in the form the
-math expects, or raises a ``TypeError`` or ``ValueError`` that names the argument, says what was
-expected and, where there is one, the way out. The math modules call these at their public
-edges (a line or two at the top of a function) and then do the math; ``model()`` checks
-everything once before training and calls the math with ``check_input=False`` inside its loop.
-
-One rule, one message, one place: a rule that two modules need (a dtype, "feature" or
-"channel", a parameters dict) is written here once. Messages give an array's type, dtype and
-shape, never its contents.
+"""Checks of what the network's math takes: inputs ``X``, labels ``Y`` (0/1, ``0..K-1`` or
+one-hot), probabilities, the ``parameters`` dict and its layers, the caches of a forward pass,
+and the arguments of the forward and backward passes, the cost and the gradient check.
 """
 
 import math
-import os
 import re
-from pathlib import Path
 
 import numpy as np
 
-from course_names import course_name_error  # noqa: F401  (the math modules raise it)
+from validation.values import (
+    as_generator,
+    check_dtype,
+    check_flag,
+    check_number,
+    check_part,
+    check_real_array,
+    describe,
+)
 
 TRAINABLE = ("W", "b", "gamma", "beta")
 RUNNING = ("running_mean", "running_var")
@@ -28,75 +26,6 @@ MIN_KEEP_PROB = 1e-6
 STANDARDIZE_PER = ("feature", "channel")  # what fit_standardizer fits one statistic per
 
 _KEY = re.compile(r"^(W|b|gamma|beta|running_mean|running_var)([1-9][0-9]*)$")
-
-
-_SHOWN = 60  # characters of a refused number or text that a message quotes
-
-
-def describe(value):
-    """How a message shows a refused value: a short number or text, None or a bool as itself; an
-    array by its dtype and shape; a list, tuple, dict or set by its length; anything else (a long
-    text or number included) by its type and size."""
-    if isinstance(value, np.ndarray):
-        return f"an array of dtype {value.dtype} and shape {value.shape}"
-    if isinstance(value, (list, tuple, dict, set, frozenset)):
-        return f"a {type(value).__name__} of length {len(value)}"
-    if value is None or isinstance(value, (bool, int, float, complex, str, bytes, np.generic)):
-        text = repr(value)
-        if len(text) <= _SHOWN:
-            return text
-        return f"a value of type {type(value).__name__} ({len(text)} characters long)"
-    return f"an object of type {type(value).__name__}"
-
-
-def _typed(value):
-    """``describe(value)``, with the type after a value shown as itself: ``'abc' (str)``."""
-    shown = describe(value)
-    return f"{shown} ({type(value).__name__})" if shown == repr(value) else shown
-
-
-def _expected_range(low, high, low_open, high_open, integer):
-    """The words for a range: ``in (0, 1]``, ``a finite number >= 0``, ``an integer >= 1``."""
-    if low is not None and high is not None:
-        return f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
-    kind = "an integer" if integer else "a finite number"
-    if low is not None:
-        return f"{kind} {'>' if low_open else '>='} {low:g}"
-    if high is not None:
-        return f"{kind} {'<' if high_open else '<='} {high:g}"
-    return kind
-
-
-def check_number(
-    value, name, low=None, high=None, *, low_open=False, high_open=False, integer=False, note=""
-):
-    """Return ``value`` as a Python ``float`` (``int`` with ``integer=True``), or raise.
-
-    A number is a Python or NumPy real scalar: not a bool, a complex number, a string, an array
-    or None (TypeError). It must be finite and lie between ``low`` and ``high``, each bound
-    included unless ``low_open``/``high_open`` (ValueError). ``note`` is appended to the message.
-    """
-    kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, kinds):
-        kind = "an integer" if integer else "a real number"
-        raise TypeError(f"{name} must be {kind}, got {_typed(value)}")
-    try:
-        number = int(value) if integer else float(value)
-    except OverflowError:  # an int of hundreds of digits has no float
-        number = math.inf
-    too_low = low is not None and (number < low or (low_open and number == low))
-    too_high = high is not None and (number > high or (high_open and number == high))
-    if too_low or too_high or (not integer and not math.isfinite(number)):
-        expected = _expected_range(low, high, low_open, high_open, integer)
-        raise ValueError(f"{name} must be {expected}{note}, got {describe(value)}")
-    return number
-
-
-def check_flag(value, name):
-    """Return ``value`` as a Python bool: only True or False (or NumPy's), nothing truthy."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {describe(value)}")
-    return bool(value)
 
 
 def check_layers_dims(layers_dims):
@@ -126,19 +55,6 @@ def check_initialization(layers_dims, method, batch_norm, dtype, methods):
         check_flag(batch_norm, "batch_norm"),
         check_dtype(dtype),
     )
-
-
-def check_real_array(array, name):
-    """``array`` as an ndarray of real numbers (bool, integer or float), or a TypeError."""
-    if isinstance(array, (str, bytes, dict)) or array is None:
-        raise TypeError(f"{name} must be a numeric array, got {type(array).__name__}")
-    try:
-        array = np.asarray(array)
-    except ValueError as error:  # a ragged nested list
-        raise TypeError(f"{name} must be a numeric array, got a ragged sequence: {error}") from None
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be a numeric array of real numbers, got dtype {array.dtype}")
-    return array
 
 
 def check_X(X, n_x=None, name="X"):
@@ -491,15 +407,6 @@ def check_caches(caches, m, keep_prob):
         )
 
 
-def as_generator(rng, name="rng"):
-    """Accept a ``numpy.random.Generator``, an integer seed >= 0, or None (fresh entropy)."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is not None:
-        check_number(rng, name, 0, integer=True)
-    return np.random.default_rng(rng)
-
-
 def check_forward_inputs(X, parameters, keep_prob, training, rng=None, bn_momentum=0.9,
                          bn_epsilon=1e-5):  # fmt: skip
     """The inputs of a forward pass: ``(X, keep_prob, rng, bn_momentum, bn_epsilon)``, ``X``
@@ -606,42 +513,6 @@ def check_gradients_finite(g, g_num):
         raise ValueError("the gradients overflow at these parameters and X: check smaller values")
 
 
-def check_dtype(dtype, name="dtype"):
-    """``dtype`` as ``np.dtype``: float32 or float64 only (the two the library computes in)."""
-    try:
-        checked = np.dtype(dtype)
-    except Exception:  # np.dtype("0:") is a ValueError, np.dtype("01") a SyntaxError
-        checked = None
-    if dtype is None or checked not in (np.float32, np.float64):
-        raise TypeError(f"{name} must be np.float32 or np.float64, got {describe(dtype)}")
-    return checked
-
-
-def check_positive(value, name, integer=False):
-    """A number ``> 0`` (an integer with ``integer=True``)."""
-    return check_number(value, name, 0, low_open=True, integer=integer)
-
-
-def check_average_weight(value, name):
-    """An exponential-average weight such as ``beta``: a number in [0, 1)."""
-    return check_number(value, name, 0.0, 1.0, high_open=True)
-
-
-def check_epsilon(epsilon, name="epsilon"):
-    return check_number(epsilon, name, 0.0, low_open=True)
-
-
-# model()'s full batch is mini_batch_size=None; the command line spells it 0.
-FULL_BATCH_NOTE = " (or None for full batch; the command line's --mini-batch-size 0 is None)"
-
-
-def check_mini_batch_size(mini_batch_size):
-    """A positive integer, or None for full batch."""
-    if mini_batch_size is None:
-        return None
-    return check_number(mini_batch_size, "mini_batch_size", 1, integer=True, note=FULL_BATCH_NOTE)
-
-
 def check_standardizer_fit(X, per, channels):
     """The arguments of ``fit_standardizer``: ``X`` floating ``(n_x, m)``; ``per`` "feature" or
     "channel"; for "channel", ``X``'s rows must be images of ``channels`` channels, flattened in
@@ -682,258 +553,6 @@ def has_standardizer(stats, n_x):
     return True
 
 
-# --------------------------------------------------------------------------------------------
-# The optimisers' arguments
-# --------------------------------------------------------------------------------------------
-
-
-def check_state_dict(state, name, parameters, non_negative=False):
-    """``state`` must hold a finite floating array ``d{key}`` shaped like each trainable array."""
-    if not isinstance(state, dict):
-        raise TypeError(
-            f"{name} must be a dict of arrays keyed like the gradients ('dW1', 'db1', ...), "
-            f"got {type(state).__name__}"
-        )
-    expected = {f"d{key}" for key in trainable_keys(parameters)}
-    extra = [key for key in state if key not in expected]
-    if extra:
-        raise ValueError(f"{name} has keys {extra} for no trainable parameter")
-    for key in trainable_keys(parameters):
-        value = state.get(f"d{key}")
-        if value is None:
-            raise ValueError(f"{name} is missing 'd{key}' for the parameter '{key}'")
-        if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
-            kind = value.dtype if isinstance(value, np.ndarray) else type(value).__name__
-            raise TypeError(f"{name}['d{key}'] must be a NumPy array of floats, got {kind}")
-        if value.shape != parameters[key].shape:
-            raise ValueError(
-                f"{name}['d{key}'] has shape {value.shape}, "
-                f"expected {parameters[key].shape} like parameters['{key}']"
-            )
-        if not np.isfinite(value).all():
-            raise ValueError(f"{name}['d{key}'] contains NaN or infinite values")
-        if non_negative and (value < 0).any():
-            raise ValueError(f"{name}['d{key}'] must be >= 0 (an average of squared gradients)")
-
-
-def check_update_inputs(parameters, grads, learning_rate, **states):
-    """Validate an update's inputs; return the learning rate as a float, and ``grads`` and each
-    state as dicts of arrays in the parameters' dtypes (a float32 network stays float32).
-
-    Every trainable key needs a gradient (and an entry in each state dict) of its shape; the
-    second-moment state ``s`` is an average of squares, so it cannot be negative.
-    """
-    check_parameter_arrays(parameters)
-    learning_rate = check_positive(learning_rate, "learning_rate")
-    checked = []
-    for name, state in {"grads": grads, **states}.items():
-        check_state_dict(state, name, parameters, non_negative=name == "s")
-        dtypes = {f"d{key}": parameters[key].dtype for key in trainable_keys(parameters)}
-        checked.append({key: np.asarray(a, dtypes[key]) for key, a in state.items()})
-    return learning_rate, *checked
-
-
-def check_decay_arguments(learning_rate0, epoch_num, decay_rate):
-    """The arguments of a learning-rate decay function: ``alpha_0 > 0``, epoch and rate ``>= 0``."""
-    return (
-        check_positive(learning_rate0, "learning_rate0"),
-        check_number(epoch_num, "epoch_num", 0, integer=True),
-        check_number(decay_rate, "decay_rate", 0.0),
-    )
-
-
-def check_decay(decay, decay_rate, decay_every):
-    """``model()``'s decay arguments: ``(decay, decay_rate, decay_every)`` checked.
-
-    ``decay`` is None, a rate ``r >= 0`` (then ``decay_every`` may be an integer ``k >= 1``), or
-    a function such as ``update_lr`` (then ``decay_rate``, default 1, is what it is called with).
-    """
-    if decay_every is not None:
-        decay_every = check_number(decay_every, "decay_every", 1, integer=True)
-    if callable(decay):
-        if decay_every is not None:
-            raise ValueError("decay_every goes with a numeric decay; a function decay decides")
-        rate = 1.0 if decay_rate is None else check_number(decay_rate, "decay_rate", 0.0)
-        return decay, rate, None
-    if isinstance(decay, str):
-        raise TypeError(
-            f"decay must be a function such as update_lr (decay=update_lr, not the string "
-            f"{decay!r}) or a decay rate >= 0"
-        )
-    if decay_rate is not None:
-        raise ValueError("decay_rate goes with a function decay; a numeric decay is the rate")
-    if decay is None:
-        if decay_every is not None:
-            raise ValueError("decay_every needs a decay rate: pass decay=r as well")
-        return None, None, None
-    note = " (an inverse-time decay rate), or a function such as update_lr"
-    return check_number(decay, "decay", 0.0, note=note), None, decay_every
-
-
-def check_decayed_learning_rate(value, epoch):
-    """What a decay function returned for ``epoch``: a learning rate ``> 0``."""
-    note = f" (decay returned it for epoch {epoch})"
-    return check_number(value, "the learning rate", 0.0, low_open=True, note=note)
-
-
-# --------------------------------------------------------------------------------------------
-# Declared constraints: a table of argument -> allowed values, checked in one call
-# --------------------------------------------------------------------------------------------
-
-
-def number(low=None, high=None, *, optional=False, **bounds):
-    """A constraint: a number between ``low`` and ``high`` (see :func:`check_number`), or None
-    too with ``optional=True``."""
-
-    def check(value, name):
-        if optional and value is None:
-            return None
-        return check_number(value, name, low, high, **bounds)
-
-    return check
-
-
-def flag(*, optional=False):
-    """A constraint: True or False, or None too with ``optional=True``."""
-    return lambda value, name: None if optional and value is None else check_flag(value, name)
-
-
-def one_of(choices):
-    """A constraint: one of ``choices`` (strings)."""
-
-    def check(value, name):
-        if not isinstance(value, str) or value not in choices:
-            raise ValueError(f"{name} must be one of {tuple(choices)}, got {describe(value)}")
-        return value
-
-    return check
-
-
-def check_arguments(constraints, arguments):
-    """``{name: checked value}`` for every name of ``constraints`` (a table name -> constraint,
-    as scikit-learn's ``_parameter_constraints``), taking the values from ``arguments`` (a
-    function's ``locals()``)."""
-    return {name: check(arguments[name], name) for name, check in constraints.items()}
-
-
-# --------------------------------------------------------------------------------------------
-# model()'s data and settings
-# --------------------------------------------------------------------------------------------
-
-
-def check_standardizer(standardize, n_x):
-    """None, ``"feature"``, ``"channel"`` or a fitted ``{"input_mean", "input_scale"}``."""
-    if standardize is None or (isinstance(standardize, str) and standardize in STANDARDIZE_PER):
-        return standardize
-    if not isinstance(standardize, dict) or set(standardize) != set(STANDARDIZER_KEYS):
-        raise TypeError(
-            "standardize must be None, 'feature', 'channel' or the dict of fit_standardizer, "
-            f"got {describe(standardize)}"
-        )
-    try:
-        check_parameters({"W1": np.zeros((1, n_x)), "b1": np.zeros((1, 1)), **standardize})
-    except (TypeError, ValueError) as error:
-        message = str(error).replace("parameters[", "standardize[")
-        raise type(error)(f"standardize is not a valid fitted standardizer: {message}") from None
-    return standardize
-
-
-def check_dev_set(X_dev, Y_dev, early_stopping):
-    """Both of ``X_dev`` and ``Y_dev`` or neither; early stopping needs them."""
-    if (X_dev is None) != (Y_dev is None):
-        raise ValueError("give both X_dev and Y_dev, or neither")
-    if early_stopping is not None and X_dev is None:
-        raise ValueError("early_stopping needs a dev set: pass X_dev and Y_dev")
-
-
-def check_seeds(seeds):
-    """A non-empty list of distinct integer seeds >= 0."""
-    if isinstance(seeds, (str, bytes, dict)) or not hasattr(seeds, "__iter__"):
-        raise TypeError(f"seeds must be a list of integer seeds, got {describe(seeds)}")
-    seeds = [check_number(seed, f"seeds[{i}]", 0, integer=True) for i, seed in enumerate(seeds)]
-    if not seeds or len(set(seeds)) != len(seeds):
-        raise ValueError(f"seeds must be a non-empty list of distinct seeds, got {seeds}")
-    return seeds
-
-
-def check_batch_size(mini_batch_size, m, batch_norm):
-    """The examples per update (``m`` for full batch, ``mini_batch_size=None``). Batch norm in
-    training mode needs at least 2 examples in every batch: the variance of one value is 0."""
-    batch_size = min(m, mini_batch_size or m)
-    if batch_norm and batch_size < 2:
-        raise ValueError(
-            f"batch_norm=True needs at least 2 examples per mini-batch (the variance of one "
-            f"value is 0), got m = {m} and mini_batch_size = {mini_batch_size}"
-        )
-    return batch_size
-
-
-def check_training_finite(epoch_cost, parameters, epoch, learning_rate):
-    """Raise FloatingPointError once the training cost or the running statistics are NaN or inf.
-
-    Batch norm's running statistics are watched too: they are not part of the training cost
-    (which uses batch statistics) and can overflow while it looks fine. Weights that overflow
-    make the cost non-finite at the next step; the final weights are checked once, at the end,
-    by :func:`check_trained_finite` (a pass over ``W1`` every epoch would cost about 2% of a
-    full-batch run).
-    """
-    running = (value for key, value in parameters.items() if key.startswith(RUNNING))
-    if not (math.isfinite(epoch_cost) and all(np.isfinite(a).all() for a in running)):
-        raise FloatingPointError(
-            f"the training cost (or batch norm's running statistics) became non-finite "
-            f"(cost {epoch_cost}) in epoch {epoch}: the learning rate {learning_rate:g} is "
-            "probably too large; try a smaller one"
-        )
-
-
-def check_trained_finite(parameters):
-    """Raise FloatingPointError if a trained array holds NaN or inf."""
-    if not all(np.isfinite(value).all() for value in parameters.values()):
-        raise FloatingPointError(
-            "the parameters became non-finite during training: the learning rate is probably "
-            "too large; try a smaller one"
-        )
-
-
-def check_update_finite(*states):
-    """Raise ValueError if an update rule's results (dicts of arrays) hold NaN or inf."""
-    if not all(np.isfinite(a).all() for state in states for a in state.values()):
-        raise ValueError(
-            "the update overflowed: the gradients or the learning rate are too large for the "
-            "parameters' dtype"
-        )
-
-
-# --------------------------------------------------------------------------------------------
-# Files
-# --------------------------------------------------------------------------------------------
-
-
-def check_path(path, name="path"):
-    """``path`` as a Path (``~`` expanded), or a TypeError/ValueError/FileNotFoundError."""
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"{name} must be a str or a path, got {type(path).__name__}")
-    if "\0" in os.fspath(path):
-        raise ValueError(f"{name} must not contain a NUL character, got {path!r}")
-    try:
-        return Path(path).expanduser()
-    except RuntimeError as error:  # "~nobody/..." for a user that does not exist
-        raise FileNotFoundError(f"cannot expand the {name} '{path}': {error}") from None
-
-
-# --------------------------------------------------------------------------------------------
-# Model selection and the cat experiment
-# --------------------------------------------------------------------------------------------
-
-
-def check_scalar(value, name, expected):
-    """Refuse an array or a container where one value is ``expected`` (a TypeError naming
-    ``name``), so that a check that quotes the value whole never sees one; return ``value``."""
-    if isinstance(value, (np.ndarray, list, tuple, dict, set, frozenset)):
-        raise TypeError(f"{name} must be {expected}, got {describe(value)}")
-    return value
-
-
 def check_network(parameters, name="parameters"):
     """:func:`check_parameters` (returning ``layers_dims``) for an argument that may hold
     anything: a dict of many foreign keys is refused naming three of them, not all."""
@@ -948,86 +567,3 @@ def check_network(parameters, name="parameters"):
     if name == "parameters":
         return check_parameters(parameters)
     return check_part(check_parameters, parameters, name)  # "members[2]: parameters['W1'] ..."
-
-
-def check_choice(value, name, choices):
-    """``value`` must be one of ``choices`` (names, or None): a ValueError for another name, a
-    TypeError for what is not a name at all (a list, an array: nothing ``in`` could test)."""
-    if any(value is choice or (isinstance(value, str) and value == choice) for choice in choices):
-        return value
-    error = ValueError if value is None or isinstance(value, (str, int, float)) else TypeError
-    raise error(f"{name} must be one of {tuple(choices)}, got {describe(value)}")
-
-
-def check_dict(value, name, required=(), what="a dict", note=""):
-    """``value`` must be a dict (TypeError) holding every key of ``required`` (ValueError)."""
-    if not isinstance(value, dict):
-        raise TypeError(f"{name} must be {what}, got {describe(value)}")
-    missing = [key for key in required if key not in value]
-    if missing:
-        raise ValueError(f"{name} is missing {missing}{note}")
-    return value
-
-
-def check_keys(value, name, allowed):
-    """Every key of the dict ``value`` must be one of ``allowed``; the message shows up to three
-    of the others."""
-    unknown = [key for key in value if key not in allowed]
-    if unknown:
-        shown = ", ".join(describe(key) for key in unknown[:3])
-        more = f" and {len(unknown) - 3} more" if len(unknown) > 3 else ""
-        raise ValueError(f"{name} has unknown keys [{shown}]{more}; allowed are {tuple(allowed)}")
-    return value
-
-
-def check_part(check, value, name, *args, **kwargs):
-    """``check(value, *args, **kwargs)``, a check whose messages name its own argument (``config``,
-    ``parameters``), run on a part of a bigger argument: its message is put after ``name``
-    (``record['chosen']: config['hidden'][0] must be ...``)."""
-    try:
-        return check(value, *args, **kwargs)
-    except (TypeError, ValueError) as error:
-        kind = TypeError if isinstance(error, TypeError) else ValueError
-        raise kind(f"{name}: {error}") from None
-
-
-def _is_score(value):
-    """A metric's value in a trial: a real number (NaN for a rejected trial) or None (JSON's)."""
-    real = isinstance(value, (int, float, np.integer, np.floating))
-    return value is None or (real and not isinstance(value, (bool, np.bool_)))
-
-
-def _is_finite(number):
-    try:
-        return math.isfinite(number)
-    except OverflowError:  # a 400-digit integer: no float holds it
-        return False
-
-
-def check_trials(trials, name="trials", metrics=(), keys=()):
-    """``trials`` as ``model_selection.random_search`` returns them: a non-empty list of dicts,
-    each with ``rejected`` (None, or why the trial was rejected), every key of ``keys``, and each
-    metric of ``metrics`` (and its standard error ``{metric}_se``, if there) a number or None; a
-    trial that was not rejected has a finite value of each metric."""
-    if not isinstance(trials, list) or not trials:
-        raise ValueError(f"{name} must be a non-empty list of trials (dicts)")
-    needed = (*metrics, "rejected", *keys)
-    every = (
-        f"every trial must be a dict with {', '.join(map(repr, needed[:-1]))} and {needed[-1]!r}"
-    )
-    for i, trial in enumerate(trials):
-        where = f"{name}[{i}]"
-        if not isinstance(trial, dict):
-            raise ValueError(f"{every} ({where} is {describe(trial)})")
-        missing = [key for key in needed if key not in trial]
-        if missing:
-            raise ValueError(f"{every} ({where} has no {missing})")
-        if trial["rejected"] is not None and not isinstance(trial["rejected"], str):
-            raise ValueError(f"{where}['rejected'] must be None or the reason, a str")
-        for key in [k for m in metrics for k in (m, f"{m}_se") if k in trial]:
-            if not _is_score(trial[key]):
-                raise ValueError(f"{where}['{key}'] must be a number, got {describe(trial[key])}")
-        for metric in metrics if trial["rejected"] is None else ():
-            if trial[metric] is None or not _is_finite(trial[metric]):
-                raise ValueError(f"{where}['{metric}'] must be finite: the trial was not rejected")
-    return trials
