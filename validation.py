@@ -8,19 +8,21 @@ everything once before training and calls the math with ``check_input=False`` in
 
 One rule, one message, one place: a rule that two modules need (a dtype, "feature" or
 "channel", a parameters dict) is written here once. Messages give an array's type, dtype and
-shape, never its contents. Every check is used as ``validation.check_X``; the room has three
-shelves, each importing only the ones before it:
+shape, never its contents.
 
-* ``validation.values``: single values (numbers, flags, dtypes, names, dicts, paths), declared
-  constraints, and ``describe``, how a message shows what it refuses;
-* ``validation.network``: what the network's math takes (``X``, ``Y``, probabilities,
+Every check is called as ``validation.check_X``: this module is the room's door. The checks
+themselves stand on three shelves in the private package ``_validation``, each importing only
+the ones before it:
+
+* ``_validation/values.py``: single values (numbers, flags, dtypes, names, dicts, paths),
+  declared constraints, and ``describe``, how a message shows what it refuses;
+* ``_validation/network.py``: what the network's math takes (``X``, ``Y``, probabilities,
   ``parameters``, caches, the arguments of the passes, the cost and the gradient check);
-* ``validation.training``: how it is trained and chosen (optimiser states, decay, ``model()``'s
-  settings, batch sizes, divergence, a search's trials).
+* ``_validation/training.py``: how it is trained and chosen (optimiser states, decay,
+  ``model()``'s settings, batch sizes, divergence, a search's trials).
 """
 
-from course_names import course_name_error
-from validation.network import (
+from _validation.network import (
     BATCHNORM_KEYS,
     MIN_KEEP_PROB,
     RUNNING,
@@ -55,7 +57,7 @@ from validation.network import (
     trainable_keys,
     uses_batchnorm,
 )
-from validation.training import (
+from _validation.training import (
     FULL_BATCH_NOTE,
     check_batch_size,
     check_decay,
@@ -72,7 +74,7 @@ from validation.training import (
     check_update_finite,
     check_update_inputs,
 )
-from validation.values import (
+from _validation.values import (
     as_generator,
     check_arguments,
     check_average_weight,
@@ -93,6 +95,7 @@ from validation.values import (
     number,
     one_of,
 )
+from course_names import course_name_error
 
 __all__ = [
     "as_generator",

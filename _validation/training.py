@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from validation.network import (
+from _validation.network import (
     RUNNING,
     STANDARDIZE_PER,
     STANDARDIZER_KEYS,
@@ -15,7 +15,7 @@ from validation.network import (
     check_parameters,
     trainable_keys,
 )
-from validation.values import (
+from _validation.values import (
     check_number,
     check_positive,
     describe,

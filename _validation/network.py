@@ -8,7 +8,7 @@ import re
 
 import numpy as np
 
-from validation.values import (
+from _validation.values import (
     as_generator,
     check_dtype,
     check_flag,

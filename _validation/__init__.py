@@ -1,0 +1,1 @@
+"""The shelves of the validation room: see ``validation.py``, its door."""
