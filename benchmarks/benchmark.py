@@ -5,7 +5,8 @@ Usage::
 
     python benchmarks/benchmark.py [--quick] [--workloads all|cat|scaling|gd,kclass,...]
         [--dtype float64,float32] [--peers ours,torch,sklearn,baseline] [--baseline PATH]
-        [--repeats N] [--retry-busy N] [--no-floor] [--threads N] [--json PATH] [--markdown]
+        [--repeats N] [--retry-busy N [--quiet-wait S]] [--no-floor] [--threads N]
+        [--json PATH] [--markdown]
 
 What is measured
 ----------------
@@ -78,8 +79,10 @@ OpenBLAS (and torch) threads wait for each other and a run can be tens of times 
 parent measures, for every run, how many cores the *other* processes kept busy (from
 ``/proc/stat``, minus the child's own CPU time), prints it under each table and warns when it
 exceeds a quarter of a core. ``--retry-busy N`` reruns a whole repeat (every implementation, so
-they stay alternated) up to N times when that happened during any of its runs; the discarded
-runs stay in the JSON. Otherwise rerun on a quiet machine, or compare with ``--threads 1``.
+they stay alternated) up to N times when that happened during any of its runs (the discarded
+runs stay in the JSON), and before each repeat waits, up to ``--quiet-wait`` seconds, for two
+seconds in which the other processes keep at most a quarter of a core busy. Otherwise rerun
+on a quiet machine, or compare with ``--threads 1``.
 
 The floor (cat workloads; ``--no-floor`` skips it) is the time of the two products that
 dominate an iteration, ``W1 @ X`` (forward) and ``dZ1 @ X.T`` (backward), with ``W1: (20,
@@ -228,14 +231,31 @@ def _run_repeat(base, impls, env, with_floor, skipped_peers):
     return repeat
 
 
+def _wait_for_quiet(max_wait, sample=2.0):
+    """Wait until other processes keep at most ``BUSY_CORES`` busy over ``sample`` seconds, or
+    ``max_wait`` seconds have passed. Between runs nothing of ours runs: all busy CPU is theirs."""
+    deadline = time.perf_counter() + max_wait
+    while True:
+        before, start = _busy_cpu_seconds(), time.perf_counter()
+        time.sleep(sample)
+        after = _busy_cpu_seconds()
+        if before is None or after is None:
+            return
+        busy = (after - before) / (time.perf_counter() - start)
+        if busy <= BUSY_CORES or time.perf_counter() > deadline:
+            return
+        print(f"  waiting for a quiet machine (others keep {busy:.2f} cores busy)", file=sys.stderr)
+
+
 def _busiest_run(repeat):
     return max((r.get("other_cores", 0.0) for r in repeat.values()), default=0.0)
 
 
-def _run_group(args, env, workload, dtype, skipped_peers):
+def _run_group(args, env, workload, dtype, skipped_peers, spent):
     """Every repeat of one (workload, dtype): ``(repeats, discarded)``, lists of ``{impl:
     result}``. With ``--retry-busy N``, a repeat during which other processes kept more than
-    ``BUSY_CORES`` busy is run again, up to N times, and the busy one is kept as discarded."""
+    ``BUSY_CORES`` busy is run again, up to N times, and the busy one is kept as discarded.
+    ``spent`` adds up the seconds spent waiting and in discarded repeats."""
     w = WORKLOADS[workload]
     impls = [impl for impl in args.peers if impl not in w["sits_out"]]
     base = {
@@ -250,10 +270,16 @@ def _run_group(args, env, workload, dtype, skipped_peers):
     for index in range(args.repeats):
         base["repeat"] = f"{index + 1}/{args.repeats}"
         for attempt in range(args.retry_busy + 1):
+            start = time.perf_counter()
+            if args.retry_busy:
+                _wait_for_quiet(args.quiet_wait)
+            spent["waiting_s"] += time.perf_counter() - start
+            start = time.perf_counter()
             repeat = _run_repeat(base, impls, env, with_floor, skipped_peers)
             if _busiest_run(repeat) <= BUSY_CORES or attempt == args.retry_busy:
                 break
             discarded.append(repeat)
+            spent["discarded_s"] += time.perf_counter() - start
             print(f"  busy ({_busiest_run(repeat):.2f} cores): repeat run again", file=sys.stderr)
         repeats.append(repeat)
     return repeats, discarded
@@ -382,8 +408,9 @@ def check_targets(results, floors):
         group = results.get(workload, {}).get(dtype)
         if group is None:
             continue
-        entry = floors[workload][dtype] if peer == "floor" else group.get(peer)
-        targets.append(_target_row(name, kind, goal, group.get("ours"), entry or {}))
+        entry = floors.get(workload, {}).get(dtype) if peer == "floor" else group.get(peer)
+        if entry is not None:  # a peer or floor that was not asked for has no target
+            targets.append(_target_row(name, kind, goal, group.get("ours"), entry))
     return targets
 
 
@@ -398,9 +425,10 @@ def run_benchmark(args):
     env.update(dict.fromkeys(THREAD_VARIABLES, str(args.threads)))
     skipped_peers = {}  # peer -> reason, once its import has failed
     results, floors, load, discarded = {}, {}, {}, {}
+    spent = {"waiting_s": 0.0, "discarded_s": 0.0}  # what --retry-busy added to the run's time
     for workload in args.workloads:
         for dtype in [d for d in args.dtypes if d in WORKLOADS[workload]["dtypes"]]:
-            repeats, busy = _run_group(args, env, workload, dtype, skipped_peers)
+            repeats, busy = _run_group(args, env, workload, dtype, skipped_peers, spent)
             group, floor = _summarise_group(args, workload, repeats, skipped_peers)
             results.setdefault(workload, {})[dtype] = group
             if floor is not None:
@@ -419,6 +447,7 @@ def run_benchmark(args):
         "targets": check_targets(results, floors),
         "other_load": load,
         "discarded_busy_repeats": discarded,
+        "retry_busy_seconds": spent,
         "workloads": run_workloads,
         "skipped_peers": skipped_peers,
     }
@@ -490,8 +519,8 @@ def _load_average():
 
 
 def _commit(path):
-    """The short commit hash checked out at ``path`` (None outside git), and whether it has
-    uncommitted changes to its Python files."""
+    """The short commit hash checked out at ``path`` (None outside git), and whether its
+    library modules (the ``*.py`` at its top) have uncommitted changes."""
 
     def git(*command):
         proc = subprocess.run(
@@ -500,7 +529,7 @@ def _commit(path):
         return proc.stdout.strip() if proc.returncode == 0 else None
 
     commit = git("rev-parse", "--short", "HEAD")
-    changed = git("status", "--porcelain", "--", "*.py")
+    changed = git("status", "--porcelain", "--", ":(glob)*.py")  # the library, not the rest
     return {"commit": commit, "modified": bool(changed)}
 
 
@@ -566,6 +595,12 @@ def _parser():
         type=int,
         default=0,
         help="rerun a repeat up to N times when other processes kept the machine busy",
+    )
+    arg(
+        "--quiet-wait",
+        type=float,
+        default=120.0,
+        help="with --retry-busy: seconds to wait for a quiet machine before each repeat",
     )
     arg("--no-floor", action="store_true", help="do not time the floor of the cat workloads")
     arg("--threads", type=int, default=None, help="threads for every run (default: all cores)")

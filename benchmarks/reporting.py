@@ -243,8 +243,13 @@ def _header(report):
         )
     discarded = report.get("discarded_busy_repeats") or {}
     count = sum(len(runs) for by_dtype in discarded.values() for runs in by_dtype.values())
-    if count:
-        lines.append(f"{count} repeat(s) run again because the machine was busy (--retry-busy).")
+    spent = report.get("retry_busy_seconds") or {}
+    if count or spent.get("waiting_s"):
+        lines.append(
+            f"{count} repeat(s) run again because the machine was busy (--retry-busy): "
+            f"{spent['discarded_s'] / 60:.1f} minutes, and {spent['waiting_s'] / 60:.1f} minutes "
+            "waiting for a quiet machine, of the time above."
+        )
     return lines
 
 
@@ -293,6 +298,8 @@ def _tables(report, markdown):
         title = f"After (this checkout, {report['ours']['commit']}) against before ({b['commit']})"
         lines += ["", f"**{title}**" if markdown else title, *([""] if markdown else [])]
         lines += _table(BEFORE_AFTER_COLUMNS, before_after, markdown)
+    if not report["targets"]:
+        return lines
     title = "Targets (ratio = our median time / theirs, same run; gap = theirs - ours)"
     lines += ["", f"**{title}**" if markdown else title, *([""] if markdown else [])]
     lines += _table(("target", "value", "goal", "met"), _target_rows(report), markdown)
