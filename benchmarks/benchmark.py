@@ -234,7 +234,7 @@ def _run_repeat(base, impls, env, with_floor, skipped_peers):
 def _wait_for_quiet(max_wait, sample=2.0):
     """Wait until other processes keep at most ``BUSY_CORES`` busy over ``sample`` seconds, or
     ``max_wait`` seconds have passed. Between runs nothing of ours runs: all busy CPU is theirs."""
-    deadline = time.perf_counter() + max_wait
+    deadline, told = time.perf_counter() + max_wait, False
     while True:
         before, start = _busy_cpu_seconds(), time.perf_counter()
         time.sleep(sample)
@@ -244,7 +244,9 @@ def _wait_for_quiet(max_wait, sample=2.0):
         busy = (after - before) / (time.perf_counter() - start)
         if busy <= BUSY_CORES or time.perf_counter() > deadline:
             return
-        print(f"  waiting for a quiet machine (others keep {busy:.2f} cores busy)", file=sys.stderr)
+        if not told:
+            print(f"  waiting for a quiet machine (others: {busy:.2f} cores)", file=sys.stderr)
+            told = True
 
 
 def _busiest_run(repeat):
@@ -607,6 +609,12 @@ def _parser():
     arg("--seed", type=int, default=SEED, help="seed of the initial weights and the shuffling")
     arg("--json", type=Path, default=None, help="also write every result to this JSON file")
     arg("--markdown", action="store_true", help="also print the tables in Markdown")
+    arg(
+        "--render",
+        type=Path,
+        default=None,
+        help="measure nothing: print the tables of the JSON a previous run wrote",
+    )
     # For the tests: scale the number of iterations/epochs (at least 1).
     arg("--iterations-scale", type=float, default=1.0, help=argparse.SUPPRESS)
     arg("--_worker", default=None, help=argparse.SUPPRESS)
@@ -642,6 +650,10 @@ def main(argv=None):
     args = parse_args(argv)
     if args._worker is not None:
         return workers.run(json.loads(args._worker))
+    if args.render is not None:
+        report = json.loads(args.render.read_text())
+        print((reporting.format_markdown if args.markdown else reporting.format_text)(report))
+        return 0
     # Our own NumPy (for the machine description) reads these at import.
     os.environ.update(dict.fromkeys(THREAD_VARIABLES, str(args.threads)))
     report = {"machine": _machine_info(args.threads), "load_average_before": _load_average()}
