@@ -312,20 +312,30 @@ def _summarise(runs):
     return summary
 
 
+def _paired(ours_runs, runs, key):
+    """Our run's ``key`` over this row's, for each repeat where both ran."""
+    return [
+        ours_run[key] / run[key]
+        for ours_run, run in zip(ours_runs, runs, strict=False)
+        if ours_run and run and ours_run["status"] == run["status"] == "ok" and run.get(key)
+    ]
+
+
 def _with_ratios(entry, ours, ours_runs, runs, per_unit):
-    """Add ``ratio_ours_over_this`` (of the medians), its per-repeat spread and ms per unit."""
+    """Add ``ratio_ours_over_this`` (of the median times), its spread over the repeats, the same
+    of the CPU times (``cpu_ratio*``: on a busy machine they move less than wall times), and the
+    milliseconds per iteration or epoch."""
     if entry.get("median_s"):
         entry["ms_per_unit"] = entry["median_s"] / per_unit * 1000
         if ours is not None:
-            entry["ratio_ours_over_this"] = ours / entry["median_s"]
-    pairs = [
-        ours_run["seconds"] / run["seconds"]
-        for ours_run, run in zip(ours_runs, runs, strict=False)
-        if ours_run and run and ours_run["status"] == run["status"] == "ok"
-    ]
-    if pairs:
-        entry["ratio_runs"] = pairs
-        entry["ratio_min"], entry["ratio_max"] = min(pairs), max(pairs)
+            entry["ratio_ours_over_this"] = ours["median_s"] / entry["median_s"]
+    if entry.get("median_cpu_s") and ours is not None and ours.get("median_cpu_s"):
+        entry["cpu_ratio_ours_over_this"] = ours["median_cpu_s"] / entry["median_cpu_s"]
+    for prefix, key in (("ratio", "seconds"), ("cpu_ratio", "cpu_seconds")):
+        pairs = _paired(ours_runs, runs, key)
+        if pairs:
+            entry[f"{prefix}_runs"] = pairs
+            entry[f"{prefix}_min"], entry[f"{prefix}_max"] = min(pairs), max(pairs)
     return entry
 
 
@@ -371,7 +381,7 @@ def _summarise_group(args, workload, repeats, skipped_peers):
         impl: _implementation_entry(workload, impl, runs_of(impl), skipped_peers)
         for impl in args.peers
     }
-    ours = group.get("ours", {}).get("median_s")
+    ours = group.get("ours") if group.get("ours", {}).get("median_s") else None
     for impl, entry in group.items():
         _with_ratios(entry, ours, runs_of("ours"), runs_of(impl), per_unit)
     floor_runs = [r for r in runs_of("floor") if r is not None]

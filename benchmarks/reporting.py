@@ -171,10 +171,20 @@ BEFORE_AFTER_COLUMNS = (
     "dtype",
     "after s",
     "before s",
-    "after/before",
-    "min-max of a repeat",
+    "after/before [min-max]",
+    "CPU s after/before [min-max]",
     "same cost and accuracies",
 )
+
+
+def _spread(entry, prefix):
+    """``ratio [min-max]`` of the medians and of single repeats, for ``ratio`` or ``cpu_ratio``."""
+    ratio = entry.get(f"{prefix}_ours_over_this")
+    if ratio is None:
+        return "-"
+    if entry.get(f"{prefix}_min") is None:
+        return f"{ratio:.3f}"
+    return f"{ratio:.3f} [{entry[f'{prefix}_min']:.3f}-{entry[f'{prefix}_max']:.3f}]"
 
 
 def _before_after_rows(report):
@@ -185,17 +195,15 @@ def _before_after_rows(report):
             after, before = group.get("ours", {}), group.get("baseline", {})
             if after.get("status") != "ok" or before.get("status") != "ok":
                 continue
-            keys = ("final_cost", "train_acc", "test_acc")
-            same = all(after[k] == before[k] for k in keys)
-            spread = f"{before.get('ratio_min', 0):.2f}-{before.get('ratio_max', 0):.2f}"
+            same = all(after[k] == before[k] for k in ("final_cost", "train_acc", "test_acc"))
             rows.append(
                 [
                     workload,
                     dtype,
                     f"{after['median_s']:.3f}",
                     f"{before['median_s']:.3f}",
-                    _fmt(before.get("ratio_ours_over_this"), ".3f"),
-                    spread,
+                    _spread(before, "ratio"),
+                    _spread(before, "cpu_ratio"),
                     "yes" if same else "NO",
                 ]
             )

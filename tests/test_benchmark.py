@@ -11,6 +11,7 @@ exactly that. No test asserts anything about the times themselves.
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -191,3 +192,18 @@ def test_baseline_needs_a_checkout(tmp_path):
     proc = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, check=False)
     assert proc.returncode == 2
     assert "--baseline" in proc.stderr
+
+
+def test_the_tables_of_docs_performance_are_those_of_the_recorded_runs():
+    # docs/performance.md shows the tables of the runs recorded in docs/*.json, as the script
+    # renders them: every table in it must be in that rendering, figure for figure.
+    rendered = ""
+    for name in ("benchmark.json", "benchmark_refactor.json"):
+        command = [sys.executable, str(SCRIPT), "--render", str(ROOT / "docs" / name), "--markdown"]
+        proc = subprocess.run(command, capture_output=True, text=True, check=True)
+        rendered += proc.stdout
+    doc = (ROOT / "docs" / "performance.md").read_text()
+    tables = [m.group(0) for m in re.finditer(r"(?m)^(\|.*\|\n)+", doc)]
+    assert len(tables) >= 5
+    for table in tables:
+        assert table in rendered, f"not in the recorded runs' tables:\n{table}"
