@@ -6,7 +6,7 @@ Usage::
     python benchmarks/benchmark.py [--quick] [--workloads all|cat|scaling|gd,kclass,...]
         [--dtype float64,float32] [--peers ours,torch,sklearn,baseline] [--baseline PATH]
         [--repeats N] [--retry-busy N [--quiet-wait S]] [--no-floor] [--threads N]
-        [--json PATH] [--markdown]
+        [--iterations-scale F] [--json PATH] [--markdown] [--render JSON]
 
 What is measured
 ----------------
@@ -625,8 +625,12 @@ def _parser():
         default=None,
         help="measure nothing: print the tables of the JSON a previous run wrote",
     )
-    # For the tests: scale the number of iterations/epochs (at least 1).
-    arg("--iterations-scale", type=float, default=1.0, help=argparse.SUPPRESS)
+    arg(
+        "--iterations-scale",
+        type=float,
+        default=1.0,
+        help="multiply every workload's iterations/epochs (at least 1): shorter runs",
+    )
     arg("--_worker", default=None, help=argparse.SUPPRESS)
     return parser
 
