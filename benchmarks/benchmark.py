@@ -272,10 +272,10 @@ def _run_group(args, env, workload, dtype, skipped_peers, spent):
     for index in range(args.repeats):
         base["repeat"] = f"{index + 1}/{args.repeats}"
         for attempt in range(args.retry_busy + 1):
-            start = time.perf_counter()
             if args.retry_busy:
+                start = time.perf_counter()
                 _wait_for_quiet(args.quiet_wait)
-            spent["waiting_s"] += time.perf_counter() - start
+                spent["waiting_s"] += time.perf_counter() - start
             start = time.perf_counter()
             repeat = _run_repeat(base, impls, env, with_floor, skipped_peers)
             if _busiest_run(repeat) <= BUSY_CORES or attempt == args.retry_busy:

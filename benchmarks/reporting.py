@@ -252,7 +252,7 @@ def _header(report):
     discarded = report.get("discarded_busy_repeats") or {}
     count = sum(len(runs) for by_dtype in discarded.values() for runs in by_dtype.values())
     spent = report.get("retry_busy_seconds") or {}
-    if count or spent.get("waiting_s"):
+    if count or spent.get("waiting_s", 0) >= 1:
         lines.append(
             f"{count} repeat(s) run again because the machine was busy (--retry-busy): "
             f"{spent['discarded_s'] / 60:.1f} minutes, and {spent['waiting_s'] / 60:.1f} minutes "
