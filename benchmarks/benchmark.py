@@ -68,11 +68,12 @@ optimiser are not charged to the workload), and then times the training call alo
 loading, no conversion, no evaluation. The runs alternate between implementations (ours, torch,
 sklearn, ours, torch, ...) ``--repeats`` times, so a change in the machine's load hits all of
 them alike; the tables give the median (the JSON also has each run and its CPU time). Peak memory
-is the child's ``ru_maxrss`` after training (its whole peak resident set: interpreter, library,
-data and training), with in brackets the increase over the resident set just before the timed
-training started. Every child uses the same number of threads: ``--threads`` (default
-``os.cpu_count()``) goes into ``OMP_NUM_THREADS``, ``OPENBLAS_NUM_THREADS`` and
-``MKL_NUM_THREADS`` before NumPy is imported, and into ``torch.set_num_threads``.
+is the child's ``ru_maxrss`` right after training, before the accuracies are computed (its whole
+peak resident set: interpreter, library, data and training), with in brackets the increase over
+the resident set just before the timed training started. Every child uses the same number of
+threads: ``--threads`` (default ``os.cpu_count()``) goes into ``OMP_NUM_THREADS``,
+``OPENBLAS_NUM_THREADS`` and ``MKL_NUM_THREADS`` before NumPy is imported, and into
+``torch.set_num_threads``.
 
 Other processes matter a lot on a small machine: when they keep a core busy, multithreaded
 OpenBLAS (and torch) threads wait for each other and a run can be tens of times slower. The

@@ -58,13 +58,20 @@ class _Timer:
     def __exit__(self, *exc_info):
         self.seconds = time.perf_counter() - self._wall
         self.cpu_seconds = time.process_time() - self._cpu
+        # Read here, before the accuracies are computed: predicting 60,000 examples at once
+        # would otherwise count as the memory that training needs.
+        self.peak_rss_mb = _peak_rss_mb()
 
     def as_dict(self):
-        return {
+        result = {
             "seconds": self.seconds,
             "cpu_seconds": self.cpu_seconds,
             "rss_before_mb": self.rss_before_mb,
+            "peak_rss_mb": self.peak_rss_mb,
         }
+        if self.rss_before_mb is not None and self.peak_rss_mb is not None:
+            result["delta_rss_mb"] = self.peak_rss_mb - self.rss_before_mb
+        return result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -575,11 +582,7 @@ def _train(spec):
     missing = _missing_peer(impl)
     if missing:
         return {"status": "skipped", "reason": missing}
-    result = {"status": "ok", **TRAINERS[impl](spec, load_data(spec))}
-    result["peak_rss_mb"] = _peak_rss_mb()
-    if result["rss_before_mb"] is not None and result["peak_rss_mb"] is not None:
-        result["delta_rss_mb"] = result["peak_rss_mb"] - result["rss_before_mb"]
-    return result
+    return {"status": "ok", **TRAINERS[impl](spec, load_data(spec))}
 
 
 def run(spec):
