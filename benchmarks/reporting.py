@@ -218,10 +218,11 @@ def _target_rows(report):
             rows.append([t["name"], "-", f"<= {t['target']:.2f}", f"n/a ({t['reason']})"])
             continue
         spread = t.get("spread") or [None, None]
+        # Three decimals: a ratio shown as 1.10 against a goal of 1.10 may be above it.
         if t["kind"] == "time" and spread[0] is not None and t.get("repeats", 0) > 1:
-            shown = f"{value:.2f} [{spread[0]:.2f}-{spread[1]:.2f}]"
+            shown = f"{value:.3f} [{spread[0]:.2f}-{spread[1]:.2f}]"
         else:
-            shown = f"{value:+.3f}" if t["kind"] == "test_acc" else f"{value:.2f}"
+            shown = f"{value:+.3f}" if t["kind"] == "test_acc" else f"{value:.3f}"
         rows.append([t["name"], shown, f"<= {t['target']:.2f}", "met" if t["met"] else "NOT met"])
     return rows
 
