@@ -36,7 +36,7 @@ def _ratio(entry):
 
 def _memory(entry):
     peak = entry.get("peak_mb")
-    return "-" if peak is None else f"{peak:.0f} (+{_fmt(entry.get('delta_mb'), '.0f')})"
+    return "-" if peak is None else f"{peak:.0f} ({_fmt(entry.get('delta_mb'), '+.0f')})"
 
 
 def _label(impl, entry, report):

@@ -92,11 +92,13 @@ def _cat_data(dtype):
     }
 
 
-def _teacher_examples(rng, T, m, dtype, chunk=5000):
+def _teacher_examples(rng, T, m, dtype, chunk=1000):
     """``m`` examples ``x ~ N(0, 1)`` as the rows of an ``(m, n_x)`` array, labels argmax(T x).
 
-    Drawn in float64 a chunk at a time (the same numbers in either dtype, without a float64
-    copy of the whole set in the child's peak memory) and labelled from the float64 draw.
+    Drawn in float64 a chunk at a time (the same numbers in either dtype) and labelled from the
+    float64 draw. The chunks are small (6 MB) so that the memory they free before training does
+    not hide the memory training takes: the process's resident set keeps freed memory, and
+    training would reuse it without raising ``ru_maxrss``.
     """
     import numpy as np
 
