@@ -36,7 +36,10 @@ def _ratio(entry):
 
 def _memory(entry):
     peak = entry.get("peak_mb")
-    return "-" if peak is None else f"{peak:.0f} ({_fmt(entry.get('delta_mb'), '+.0f')})"
+    delta = entry.get("delta_mb")
+    # An int, so that a change of -0.3 MB reads +0, not -0.
+    delta = None if delta is None else round(delta)
+    return "-" if peak is None else f"{peak:.0f} ({_fmt(delta, '+d')})"
 
 
 def _label(impl, entry, report):
