@@ -1,15 +1,18 @@
 """Smoke tests of benchmarks/benchmark.py: a tiny run finishes and reports what it measured.
 
 Each test runs the script the way a person would, in a subprocess with this interpreter, on a
-handful of iterations (the hidden ``--iterations-scale``) with one thread per run, so that it
-stays quick and is not thrown by other processes on the machine. The peers (PyTorch,
-scikit-learn) are optional: where one is missing it must be reported as skipped, not crash the
-run. The second test hides both, whatever is installed, to check exactly that.
+handful of iterations (the hidden ``--iterations-scale``, and ``--quick``'s small K-class set)
+with one thread per run, so that it stays quick and is not thrown by other processes on the
+machine. The peers (PyTorch, scikit-learn) are optional: where one is missing it must be
+reported as skipped, not crash the run. One test hides both, whatever is installed, to check
+exactly that. No test asserts anything about the times themselves.
 """
 
 import json
 import math
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -129,3 +132,78 @@ def test_absent_peers_are_reported_as_skipped(tmp_path):
     for peer in PEERS:
         assert "hidden by the test" in report["skipped_peers"][peer]
         assert f"Skipped {peer}" in stdout
+
+
+def test_k_classes_scaling_and_digits_are_reported(tmp_path):
+    # One of each new kind of workload: the 10-class problem, one cell of the scaling table, and
+    # the digits. float32 keeps it short: the digits are float64 only, so they run alone.
+    report, stdout = run_benchmark(tmp_path, "--dtype", "float32",
+                                   workloads=["kclass", "scale_2k_h64"])  # fmt: skip
+    kclass = report["results"]["kclass"]["float32"]
+    check_ours(kclass["ours"])
+    assert report["workloads"]["kclass"]["layers"] == [784, 256, 10]
+    for peer in PEERS:
+        entry = kclass[peer]
+        assert entry["status"] in ("ok", "skipped"), entry
+        if entry["status"] == "ok":
+            # Their own shuffles, the same start and task: after one epoch, about the same cost.
+            assert entry["final_cost"] == pytest.approx(kclass["ours"]["final_cost"], abs=0.05)
+            assert entry["ratio_ours_over_this"] > 0
+    assert "kclass" not in report["floors"]
+    cell = report["results"]["scale_2k_h64"]["float32"]
+    check_ours(cell["ours"])
+    assert cell["sklearn"]["status"] == "skipped" and cell["sklearn"]["reason"]
+    assert "Scaling: [784, hidden, 10]" in stdout
+    assert {t["name"] for t in report["targets"]} >= {"kclass float32: ours / torch"}
+
+    report, stdout = run_benchmark(tmp_path, workloads=["digits"])
+    assert list(report["results"]["digits"]) == ["float64"]
+    digits = report["results"]["digits"]["float64"]
+    check_ours(digits["ours"])
+    assert digits["torch"]["status"] == "skipped"
+    accuracy = next(t for t in report["targets"] if t["kind"] == "test_acc")
+    if digits["sklearn"]["status"] == "ok":
+        gap = digits["sklearn"]["test_acc"] - digits["ours"]["test_acc"]
+        assert accuracy["gap"] == pytest.approx(gap)
+        assert accuracy["met"] == (gap <= 0.01)
+
+
+def test_baseline_runs_model_of_another_checkout(tmp_path):
+    # A copy of the library in another folder stands for an older checkout: the baseline runs
+    # its model(), and trains exactly as ours does since the code is the same.
+    other = tmp_path / "other checkout"
+    other.mkdir()
+    for path in ROOT.glob("*.py"):
+        shutil.copy(path, other)
+    report, stdout = run_benchmark(tmp_path, "--peers", "ours,baseline", "--baseline", str(other),
+                                   workloads=["digits"])  # fmt: skip
+    group = report["results"]["digits"]["float64"]
+    check_ours(group["ours"])
+    assert group["ours"]["library"] == str(ROOT)
+    assert group["baseline"]["library"] == str(other.resolve())
+    for key in ("final_cost", "train_acc", "test_acc"):
+        assert group["baseline"][key] == group["ours"][key]
+    assert report["baseline"]["path"] == str(other.resolve())
+    assert "After (this checkout" in stdout
+
+
+def test_baseline_needs_a_checkout(tmp_path):
+    command = [sys.executable, str(SCRIPT), "--peers", "ours,baseline"]
+    proc = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert proc.returncode == 2
+    assert "--baseline" in proc.stderr
+
+
+def test_the_tables_of_docs_performance_are_those_of_the_recorded_runs():
+    # docs/performance.md shows the tables of the runs recorded in docs/*.json, as the script
+    # renders them: every table in it must be in that rendering, figure for figure.
+    rendered = ""
+    for path in sorted((ROOT / "docs").glob("benchmark*.json")):
+        command = [sys.executable, str(SCRIPT), "--render", str(path), "--markdown"]
+        proc = subprocess.run(command, capture_output=True, text=True, check=True)
+        rendered += proc.stdout
+    doc = (ROOT / "docs" / "performance.md").read_text()
+    tables = [m.group(0) for m in re.finditer(r"(?m)^(\|.*\|\n)+", doc)]
+    assert len(tables) >= 5
+    for table in tables:
+        assert table in rendered, f"not in the recorded runs' tables:\n{table}"
