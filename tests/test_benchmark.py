@@ -175,6 +175,8 @@ def test_baseline_runs_model_of_another_checkout(tmp_path):
     other.mkdir()
     for path in ROOT.glob("*.py"):
         shutil.copy(path, other)
+    for package in ROOT.glob("*/__init__.py"):  # the library's packages (_validation)
+        shutil.copytree(package.parent, other / package.parent.name)
     report, stdout = run_benchmark(tmp_path, "--peers", "ours,baseline", "--baseline", str(other),
                                    workloads=["digits"])  # fmt: skip
     group = report["results"]["digits"]["float64"]
