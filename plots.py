@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-import model_selection as ms
+import metrics
 import neural_network as nn
 import validation
 
@@ -282,7 +282,7 @@ def plot_confusion_matrix(Y, Y_pred, class_names=None, ax=None, *, title=None):
     """The confusion matrix as an image, each cell annotated with its count.
 
     Cell ``(i, j)`` counts the examples of true class ``i`` (rows) predicted as ``j`` (columns),
-    from :func:`model_selection.confusion_matrix`: the diagonal holds the hits, and a dark cell
+    from :func:`metrics.confusion_matrix`: the diagonal holds the hits, and a dark cell
     off it is a pair of classes the classifier mixes up.
 
     Args:
@@ -290,10 +290,10 @@ def plot_confusion_matrix(Y, Y_pred, class_names=None, ax=None, *, title=None):
         class_names: the tick label of each class, at least one per label (default 0..K-1);
             with more names than labels, the extra classes get their (empty) rows and columns.
     """
-    C = ms.confusion_matrix(Y, Y_pred)
+    C = metrics.confusion_matrix(Y, Y_pred)
     names = _class_names(class_names, C.shape[0])
     if len(names) > C.shape[0]:
-        C = ms.confusion_matrix(Y, Y_pred, num_classes=len(names))
+        C = metrics.confusion_matrix(Y, Y_pred, num_classes=len(names))
     K = len(names)
     ax = _axes(ax, figsize=(min(3 + 0.5 * K, 12), min(2.5 + 0.5 * K, 11)))
     ax.imshow(C, cmap="Blues", vmin=0)
