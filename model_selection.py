@@ -4,9 +4,10 @@ A choice made by looking at some data is a fit to that data: the only honest sco
 model is on data that played no part in any choice. So everything here works on the *training*
 set alone, and splits it again:
 
-* metrics: :func:`accuracy`, :func:`balanced_accuracy` (which a model that always gives the same
-  answer cannot push above 0.5), :func:`log_loss`, and :func:`wilson_interval`, the uncertainty
-  of an accuracy measured on few examples;
+* metrics, for two classes or K: :func:`accuracy`, :func:`balanced_accuracy` (the mean recall
+  per class, which a model that always gives the same answer cannot push above 1/K),
+  :func:`log_loss`, :func:`confusion_matrix`, and :func:`wilson_interval`, the uncertainty of
+  an accuracy measured on few examples;
 * folds: a stratified dev split, and (repeated) stratified k-fold cross-validation;
 * :func:`train_configuration`: one configuration, a dict of ``model()`` arguments plus the
   pipeline choices ``hidden``, ``standardize`` and ``augment``, trained so that preprocessing is
@@ -31,9 +32,10 @@ import validation
 
 
 def confusion_counts(Y, Y_pred):
-    """``{"tp", "fp", "tn", "fn"}``: counts of (label, prediction) pairs, positive = cat = 1."""
-    Y = nn.check_Y(Y, dtype=np.int64)
-    Y_pred = nn.check_Y(Y_pred, m=Y.shape[1], name="Y_pred", dtype=np.int64)
+    """``{"tp", "fp", "tn", "fn"}``: counts of (label, prediction) pairs of two classes,
+    positive = cat = 1. (For K classes, see :func:`confusion_matrix`.)"""
+    Y = validation.check_Y(Y, dtype=np.int64)
+    Y_pred = validation.check_Y(Y_pred, m=Y.shape[1], name="Y_pred", dtype=np.int64)
     return {
         "tp": int(np.sum((Y == 1) & (Y_pred == 1))),
         "fp": int(np.sum((Y == 0) & (Y_pred == 1))),
@@ -43,24 +45,36 @@ def confusion_counts(Y, Y_pred):
 
 
 def accuracy(Y, Y_pred):
-    """The fraction of correct predictions, ``(tp + tn) / m``."""
-    c = confusion_counts(Y, Y_pred)
-    return (c["tp"] + c["tn"]) / sum(c.values())
+    """The fraction of correct predictions, ``(1/m) sum_i 1[y_pred_i = y_i]``.
+
+    Y, Y_pred: ``(1, m)`` class labels (0/1, or 0..K-1), or one-hot ``(K, m)``.
+    """
+    Y = validation.check_class_labels(Y, "Y")
+    Y_pred = validation.check_class_labels(Y_pred, "Y_pred", Y.shape[1])
+    return float(np.mean(Y_pred == Y))
+
+
+def recall_per_class(Y, Y_pred, num_classes=None):
+    """The recall of each class ``k``, ``C[k, k] / sum_j C[k, j]`` (see :func:`confusion_matrix`):
+    the share of its examples predicted as ``k``. A list of K floats, NaN for a class absent
+    from ``Y``."""
+    C = confusion_matrix(Y, Y_pred, num_classes)
+    support = C.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):  # an absent class: 0 / 0 = NaN
+        return [float(r) for r in np.diag(C) / support]
 
 
 def balanced_accuracy(Y, Y_pred):
-    """The mean of the recall of each class, ``(tp / (tp + fn) + tn / (tn + fp)) / 2``.
+    """The mean of the recall of each class, ``(1/K) sum_k C[k, k] / sum_j C[k, j]``; for two
+    classes ``(tp / (tp + fn) + tn / (tn + fp)) / 2``.
 
-    A model that always answers the same class scores 0.5 whatever the class shares. That makes
+    A model that always answers the same class scores 1/K whatever the class shares. That makes
     it the fair score on the cat training images, 34% of which are cats: there, plain accuracy
     gives 0.66 to "always non-cat", more than most real models reach. A class absent from ``Y``
     is left out of the mean.
     """
-    c = confusion_counts(Y, Y_pred)
-    recalls = [
-        hit / (hit + miss) for hit, miss in ((c["tp"], c["fn"]), (c["tn"], c["fp"])) if hit + miss
-    ]
-    return sum(recalls) / len(recalls)
+    recalls = np.array(recall_per_class(Y, Y_pred))
+    return float(np.mean(recalls[~np.isnan(recalls)]))
 
 
 MAX_CONFUSION_CLASSES = 10_000  # a (K, K) table of int64 counts: 800 MB at this K
@@ -99,26 +113,38 @@ def confusion_matrix(Y, Y_pred, num_classes=None):
 
 
 def log_loss(Y, probabilities):
-    """Mean binary cross-entropy of predicted probabilities (the cost without its L2 term)."""
-    probabilities = nn.check_probabilities(probabilities, "probabilities")
-    Y = nn.check_Y(Y, m=probabilities.shape[1])
+    """Mean cross-entropy of predicted probabilities (the cost without its L2 term): binary for
+    ``(1, m)`` probabilities, categorical for ``(K, m)``."""
+    probabilities = validation.check_probabilities(probabilities, "probabilities")
+    K = probabilities.shape[0]
+    Y = validation.check_Y(Y, m=probabilities.shape[1], num_classes=K)
     return nn.compute_cost(probabilities, Y, check_input=False)
 
 
 def scores_from_probabilities(Y, probabilities):
-    """Every score of predicted probabilities ``(1, m)`` against the labels ``Y``, as a dict.
+    """Every score of predicted probabilities against the labels ``Y``, as a dict.
 
-    Keys: ``accuracy``, ``balanced_accuracy``, ``log_loss``, ``tp``, ``fp``, ``tn``, ``fn``; the
-    predicted class is ``1[p > 0.5]``, as in :func:`neural_network.predict`. Python numbers.
+    The predicted class is ``nn.probabilities_to_labels(probabilities)``, as in ``nn.predict``.
+    For ``(1, m)`` probabilities of two classes the keys are ``accuracy``, ``balanced_accuracy``,
+    ``log_loss``, ``tp``, ``fp``, ``tn``, ``fn``; for ``(K, m)`` probabilities, ``accuracy``,
+    ``balanced_accuracy``, ``log_loss``, ``confusion_matrix`` (a list of K lists) and
+    ``recall_per_class`` (a list of K). Python numbers.
     """
-    probabilities = nn.check_probabilities(probabilities, "probabilities")
-    Y = nn.check_Y(Y, m=probabilities.shape[1], dtype=np.int64)
-    Y_pred = (probabilities > 0.5).astype(np.int64)
-    return {
+    probabilities = validation.check_probabilities(probabilities, "probabilities")
+    K = probabilities.shape[0]
+    Y = validation.check_class_labels(Y, m=probabilities.shape[1], num_classes=max(K, 2))
+    Y_pred = nn.probabilities_to_labels(probabilities)
+    scores = {
         "accuracy": accuracy(Y, Y_pred),
         "balanced_accuracy": balanced_accuracy(Y, Y_pred),
         "log_loss": log_loss(Y, probabilities),
-        **confusion_counts(Y, Y_pred),
+    }
+    if K == 1:
+        return {**scores, **confusion_counts(Y, Y_pred)}
+    return {
+        **scores,
+        "confusion_matrix": confusion_matrix(Y, Y_pred, K).tolist(),
+        "recall_per_class": recall_per_class(Y, Y_pred, K),
     }
 
 
@@ -127,17 +153,22 @@ def evaluate(X, Y, parameters, *, tta=None):
 
     ``tta``: test-time augmentation, as in :func:`neural_network.predict_proba`.
     """
+    validation.check_network(parameters)
+    validation.check_tta(tta)
     return scores_from_probabilities(Y, nn.predict_proba(X, parameters, tta=tta))
 
 
 def ensemble_proba(X, members, *, tta=None):
-    """The mean of the probabilities ``P(cat | x)`` of several networks, ``(1, m)``.
+    """The mean of the probabilities of several networks: ``(1, m)`` or ``(K, m)``.
 
     Networks trained from different seeds make partly different mistakes; averaging their
     probabilities cancels some of them (Dietterich, 2000).
     """
     if not isinstance(members, (list, tuple)) or not members:
         raise TypeError("members must be a non-empty list of parameters dicts")
+    for i, parameters in enumerate(members):
+        validation.check_network(parameters, f"members[{i}]")
+    validation.check_tta(tta)
     return np.mean([nn.predict_proba(X, parameters, tta=tta) for parameters in members], axis=0)
 
 
@@ -151,9 +182,9 @@ def wilson_interval(successes, n, z=1.96):
     Returns:
         ``(low, high)``, Python floats.
     """
-    n = nn.check_number(n, "n", 1, 10**15, integer=True)  # beyond, a float cannot count
-    successes = nn.check_number(successes, "successes", 0, n, integer=True)
-    z = nn.check_number(z, "z", 0.0, 10.0, low_open=True)
+    n = validation.check_number(n, "n", 1, 10**15, integer=True)  # beyond, floats skip
+    successes = validation.check_number(successes, "successes", 0, n, integer=True)
+    z = validation.check_number(z, "z", 0.0, 10.0, low_open=True)
     p = successes / n
     centre = p + z * z / (2 * n)
     half_width = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
@@ -169,7 +200,8 @@ def mean_and_standard_error(values):
     """
     values = validation.check_real_array(values, "values")
     if values.ndim != 1 or values.size == 0 or values.dtype.kind == "b":
-        raise ValueError(f"values must be a non-empty list of numbers, got {values!r}")
+        shown = validation.describe(values)
+        raise ValueError(f"values must be a non-empty list of numbers, got {shown}")
     values = values.astype(np.float64)
     if not np.isfinite(values).all() or np.abs(values).max() > 1e150:
         raise ValueError("values must be finite numbers of a sensible size (below 1e150)")
@@ -184,17 +216,14 @@ def mean_and_standard_error(values):
 
 
 def _check_labels(Y, name="Y"):
-    """``Y`` as a ``(1, m)`` array of 0/1 labels (m >= 1), kept in its own dtype."""
-    Y = validation.check_real_array(Y, name)
-    if Y.ndim != 2 or Y.shape[0] != 1 or Y.shape[1] == 0:
-        raise ValueError(f"{name} should have shape (1, m) with m >= 1, got shape {Y.shape}.")
-    return nn.check_Y(Y, name=name, dtype=None)
+    """``Y`` as it is, ``(1, m)`` class labels or one-hot ``(K, m)``, kept in its own dtype."""
+    return validation.check_Y(Y, name=name, dtype=None, num_classes=None)
 
 
 def _check_examples(X, Y):
-    """``X: (n_x, m)`` and ``Y: (1, m)`` with the same ``m``, or a ValueError naming both."""
+    """``X: (n_x, m)`` and ``Y: (1, m)`` or ``(K, m)`` with the same ``m``, or a ValueError."""
     Y = _check_labels(Y)
-    nn.check_X(X)  # real, finite, 2-D; the split keeps X's own dtype
+    validation.check_X(X)  # real, finite, 2-D; the split keeps X's own dtype
     X = np.asarray(X)
     if X.shape[1] != Y.shape[1]:
         raise ValueError(
@@ -204,17 +233,18 @@ def _check_examples(X, Y):
 
 
 def _check_seed(seed, name="seed"):
-    return nn.check_number(seed, name, 0, integer=True)
+    return validation.check_number(seed, name, 0, integer=True)
 
 
 def _shuffled_class_members(Y, seed):
-    """The example indices of each class (0, then 1), each group shuffled with ``seed``.
+    """The example indices of each class (0, 1, ...), each group shuffled with ``seed``.
 
     The one place where the random, class-by-class assignment of both :func:`train_dev_split`
     and :func:`stratified_k_folds` is made, so the two agree on "stratified" and "seeded".
     """
+    labels = validation.check_class_labels(Y)[0]
     rng = np.random.default_rng(seed)
-    return [rng.permutation(np.flatnonzero(Y[0] == c)) for c in np.unique(Y[0])]
+    return [rng.permutation(np.flatnonzero(labels == c)) for c in np.unique(labels)]
 
 
 def _dev_count(class_size, dev_fraction):
@@ -235,7 +265,7 @@ def train_dev_split(X, Y, dev_fraction=0.2, seed=0):
     cats is also about one third cats; a small dev set could otherwise be lopsided by chance.
 
     Args:
-        X: ``(n_x, m)`` examples, one per column; Y: ``(1, m)`` labels.
+        X: ``(n_x, m)`` examples, one per column; Y: ``(1, m)`` labels or one-hot ``(K, m)``.
         dev_fraction: share of each class to hold out, strictly between 0 and 1 (the count of a
             class is rounded as in :func:`_dev_count`).
         seed: the same seed gives the same split.
@@ -245,7 +275,7 @@ def train_dev_split(X, Y, dev_fraction=0.2, seed=0):
         original relative order. The inputs are not modified.
     """
     X, Y = _check_examples(X, Y)
-    dev_fraction = nn.check_number(
+    dev_fraction = validation.check_number(
         dev_fraction, "dev_fraction", 0.0, 1.0, low_open=True, high_open=True
     )
     groups = _shuffled_class_members(Y, _check_seed(seed))
@@ -273,7 +303,8 @@ def stratified_k_folds(Y, k=5, seed=0):
     Y = _check_labels(Y)
     m = Y.shape[1]
     if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)) or not 2 <= k <= m:
-        raise ValueError(f"k should be an integer with 2 <= k <= m = {m}, got {k!r}.")
+        shown = validation.describe(k)
+        raise ValueError(f"k should be an integer with 2 <= k <= m = {m}, got {shown}.")
     order = np.concatenate(_shuffled_class_members(Y, _check_seed(seed)))
     fold_of = np.empty(m, dtype=np.intp)
     fold_of[order] = np.arange(m) % k
@@ -289,7 +320,7 @@ def repeated_stratified_k_folds(Y, k=4, repeats=3, seed=0):
     Returns:
         a list of ``k * repeats`` ``(train_idx, dev_idx)`` pairs.
     """
-    repeats = nn.check_number(repeats, "repeats", 1, integer=True)
+    repeats = validation.check_number(repeats, "repeats", 1, integer=True)
     seed = _check_seed(seed)
     return [split for r in range(repeats) for split in stratified_k_folds(Y, k, seed + r)]
 
@@ -313,30 +344,39 @@ def check_configuration(config):
     ``"feature"`` or ``"channel"``), ``augment`` (a name, see :mod:`augmentation`) and, for its
     ``"shifts"``, ``shift_copies`` and ``max_shift``. ``model()`` checks the rest when it trains.
     """
-    if not isinstance(config, dict):
-        raise TypeError(f"config must be a dict of model() arguments, got {config!r}")
+    validation.check_dict(config, "config", what="a dict of model() arguments")
     allowed = (*PIPELINE_KEYS, *(key for key in nno.MODEL_OPTIONS if key not in _SET_BY_CALLER))
-    unknown = [key for key in config if key not in allowed]
-    if unknown:
-        raise ValueError(f"config has unknown keys {unknown}; allowed are {allowed}")
-    config = dict(config)
+    config = dict(validation.check_keys(config, "config", allowed))
     hidden = config.get("hidden", ())
     if not isinstance(hidden, (list, tuple)):
-        raise TypeError(f"config['hidden'] must be a tuple of layer sizes, got {hidden!r}")
+        shown = validation.describe(hidden)
+        raise TypeError(f"config['hidden'] must be a tuple of layer sizes, got {shown}")
     config["hidden"] = tuple(
-        nn.check_number(n, f"config['hidden'][{i}]", 1, integer=True) for i, n in enumerate(hidden)
+        validation.check_number(n, f"config['hidden'][{i}]", 1, integer=True)
+        for i, n in enumerate(hidden)
     )
-    if config.get("standardize") is not None and config["standardize"] not in nn.STANDARDIZE_PER:
-        raise ValueError(
-            f"config['standardize'] must be None, 'feature' or 'channel', "
-            f"got {config['standardize']!r}"
-        )
+    standardize = config.get("standardize")
+    if standardize is not None and not (isinstance(standardize, str) and standardize in PER):
+        shown = validation.describe(standardize)
+        raise ValueError(f"config['standardize'] must be None, 'feature' or 'channel', got {shown}")
     if "augment" in config:
-        augmentation.augmentation_steps(config["augment"])
+        _check_augment(config["augment"], "config['augment']")
     for key in ("shift_copies", "max_shift"):
         if key in config:
-            config[key] = nn.check_number(config[key], f"config['{key}']", 0, integer=True)
+            config[key] = validation.check_number(config[key], f"config['{key}']", 0, integer=True)
     return config
+
+
+PER = nn.STANDARDIZE_PER  # what a standardizer fits one statistic per: "feature" or "channel"
+
+
+def _check_augment(augment, name="augment"):
+    """A named augmentation (see :mod:`augmentation`); not an array, whose contents
+    ``augmentation_steps`` would quote."""
+    if not isinstance(augment, str):
+        shown = validation.describe(augment)
+        raise TypeError(f"{name} must be a name such as 'flips+shifts+balance', got {shown}")
+    return augmentation.augmentation_steps(augment)
 
 
 def _augment(X, Y, augment, seed, shifts):
@@ -348,34 +388,48 @@ def _augment(X, Y, augment, seed, shifts):
     return augmentation.augment(X, Y, augment, seed=seed, **shifts)
 
 
-def train_configuration(X, Y, config, *, seed=0, augment=None, **kwargs):
+def output_units(Y):
+    """The number of output units a network needs for the labels ``Y``: 1 (a sigmoid) for labels
+    0/1, K (a softmax) for labels ``0..K-1`` with ``K > 2`` or one-hot ``(K, m)``."""
+    Y = _check_labels(Y)
+    if Y.shape[0] > 1:
+        return Y.shape[0]
+    largest = int(Y.max())
+    return 1 if largest <= 1 else largest + 1
+
+
+def train_configuration(X, Y, config, *, seed=0, augment=None, num_classes=None, **kwargs):
     """Train ``model()`` with a configuration (see :func:`check_configuration`).
 
     In order: the standardizer is fitted on ``X`` as given (``config["standardize"]``), the
     training set is augmented (``config["augment"]``, or the ``augment`` argument: a name or a
-    function ``(X, Y) -> (X, Y)``), and ``model()`` trains ``[n_x, *hidden, 1]`` on the result.
-    The returned parameters hold the standardizer, so they predict on inputs like ``X``.
+    function ``(X, Y) -> (X, Y)``), and ``model()`` trains ``[n_x, *hidden, K]`` on the result,
+    with ``K = num_classes`` or, if None, :func:`output_units` of ``Y`` (1 for labels 0/1). The
+    returned parameters hold the standardizer, so they predict on inputs like ``X``.
 
     Returns:
         ``(parameters, history)`` of ``model()``.
     """
     config = check_configuration(config)
+    validation.check_scalar(seed, "seed", "an integer >= 0 or a numpy.random.Generator")
     if augment is not None and "augment" in config:
         raise ValueError("give augment in config or as an argument, not both")
     both = [key for key in kwargs if key in config]
     if both:
         raise ValueError(f"{both} given both in config and as arguments: give each once")
     if augment is not None and not callable(augment):
-        augmentation.augmentation_steps(augment)
+        _check_augment(augment)
     hidden, per = config.pop("hidden"), config.pop("standardize", None)
     augment = config.pop("augment", augment)
     shifts = {key: config.pop(key) for key in ("shift_copies", "max_shift") if key in config}
-    X = nn.check_X(X)
+    X = validation.check_X(X)
+    if num_classes is None:
+        num_classes = output_units(Y)
+    num_classes = validation.check_number(num_classes, "num_classes", 1, integer=True)
     stats = nn.fit_standardizer(X, per=per) if per is not None else None
     X_fit, Y_fit = _augment(X, Y, augment, seed, shifts)
-    return nno.model(
-        X_fit, Y_fit, [X.shape[0], *hidden, 1], seed=seed, standardize=stats, **config, **kwargs
-    )
+    layers_dims = [X.shape[0], *hidden, num_classes]
+    return nno.model(X_fit, Y_fit, layers_dims, seed=seed, standardize=stats, **config, **kwargs)
 
 
 def matched_refit(config, fold_size, full_size):
@@ -390,11 +444,17 @@ def matched_refit(config, fold_size, full_size):
       (``mini_batch_size=None``) keeps its epochs: one update each.
     """
     config = check_configuration(config)
-    ratio = nn.check_number(full_size, "full_size", 1) / nn.check_number(fold_size, "fold_size", 1)
-    lambd = nn.check_lambd(config.get("lambd", 0.0))
-    epochs = nn.check_number(config.get("num_epochs", 100), "num_epochs", 1, integer=True)
+    full_size = validation.check_number(full_size, "full_size", 1)
+    ratio = full_size / validation.check_number(fold_size, "fold_size", 1)
+    lambd = validation.check_lambd(
+        validation.check_scalar(config.get("lambd", 0.0), "lambd", "a number")
+    )
+    epochs = config.get("num_epochs", 100)
+    epochs = validation.check_number(epochs, "num_epochs", 1, integer=True)
     config["lambd"] = lambd * ratio
-    if validation.check_mini_batch_size(config.get("mini_batch_size", 64)) is not None:
+    batch = config.get("mini_batch_size", 64)
+    batch = validation.check_scalar(batch, "mini_batch_size", "a positive integer or None")
+    if validation.check_mini_batch_size(batch) is not None:
         config["num_epochs"] = max(1, round(epochs / ratio))
     return config
 
@@ -418,6 +478,7 @@ def _summarise(fold_scores):
 def check_splits(splits, m):
     """``splits`` must be a non-empty list of ``(train_idx, dev_idx)`` pairs of integer index
     arrays into ``range(m)``, each part non-empty and the two disjoint."""
+    m = validation.check_number(m, "m", 1, integer=True)
     if not isinstance(splits, (list, tuple)) or not splits:
         raise TypeError("splits must be a non-empty list of (train_idx, dev_idx) pairs")
     checked = []
@@ -449,23 +510,33 @@ def cross_validate(X, Y, config, splits, *, seed=0, augment=None, tta=None, dtyp
         and ``rejected``: None, or why the configuration is unusable (``"diverged"``, or
         ``"predicts a single class"`` on some fold), in which case the metrics are NaN.
     """
-    X = nn.check_X(X)
-    Y = nn.check_Y(Y, m=X.shape[1], dtype=None)
+    X = validation.check_X(X)
+    Y = validation.check_Y(Y, m=X.shape[1], dtype=None, num_classes=None)
     splits = check_splits(splits, X.shape[1])
     config = check_configuration(config)
+    _check_training_options(seed, augment, tta, dtype)
+    options = dict(seed=seed, augment=augment, dtype=dtype, num_classes=output_units(Y))
     fold_scores = []
     for train_idx, dev_idx in splits:
         try:
-            parameters, _ = train_configuration(
-                X[:, train_idx], Y[:, train_idx], config, seed=seed, augment=augment, dtype=dtype
-            )
+            parameters, _ = train_configuration(X[:, train_idx], Y[:, train_idx], config, **options)
         except FloatingPointError:
             return {"fold_scores": fold_scores, **_rejected("diverged")}
         probabilities = nn.predict_proba(X[:, dev_idx], parameters, tta=tta, check_input=False)
-        if len(np.unique(probabilities > 0.5)) < 2:
+        if len(np.unique(nn.probabilities_to_labels(probabilities))) < 2:
             return {"fold_scores": fold_scores, **_rejected("predicts a single class")}
         fold_scores.append(scores_from_probabilities(Y[:, dev_idx], probabilities))
     return {"fold_scores": fold_scores, **_summarise(fold_scores), "rejected": None}
+
+
+def _check_training_options(seed, augment, tta, dtype):
+    """What cross-validation passes on to every fold, checked before the first one trains."""
+    validation.check_scalar(seed, "seed", "an integer >= 0 or a numpy.random.Generator")
+    if augment is not None and not callable(augment):
+        _check_augment(augment)
+    validation.check_tta(tta)
+    if dtype is not None:
+        validation.check_dtype(dtype)
 
 
 def _rejected(reason):
@@ -475,16 +546,18 @@ def _rejected(reason):
 def majority_baseline(Y, splits):
     """What "always answer the training part's majority class" scores on each split.
 
-    It predicts the class share of the training part as every example's probability: the
-    floor any model must beat, in the same format as :func:`cross_validate`.
+    It predicts the class shares of the training part as every example's probabilities (for
+    two classes, the share of 1s): the floor any model must beat, in the same format as
+    :func:`cross_validate`.
     """
-    Y = _check_labels(Y).astype(np.float64)
+    K = output_units(Y)
+    labels = validation.check_class_labels(Y)
     fold_scores = []
-    for train_idx, dev_idx in check_splits(splits, Y.shape[1]):
-        share = float(np.mean(Y[:, train_idx]))
-        fold_scores.append(
-            scores_from_probabilities(Y[:, dev_idx], np.full((1, len(dev_idx)), share))
-        )
+    for train_idx, dev_idx in check_splits(splits, labels.shape[1]):
+        counts = np.bincount(labels[0, train_idx], minlength=max(K, 2))
+        shares = (counts[1:] if K == 1 else counts)[:, None] / len(train_idx)
+        probabilities = np.repeat(shares, len(dev_idx), axis=1)
+        fold_scores.append(scores_from_probabilities(labels[:, dev_idx], probabilities))
     return {"fold_scores": fold_scores, **_summarise(fold_scores), "rejected": None}
 
 
@@ -502,18 +575,21 @@ def learning_rate_for(ranges):
     """A learning-rate sampler whose log-uniform range depends on the optimiser already drawn:
     ``ranges = {"adam": (low, high), ...}`` with ``0 < low <= high``."""
     if not isinstance(ranges, dict) or not ranges:
-        raise TypeError(f"ranges must be a dict {{optimizer: (low, high)}}, got {ranges!r}")
+        shown = validation.describe(ranges)
+        raise TypeError(f"ranges must be a dict {{optimizer: (low, high)}}, got {shown}")
     for name, bounds in ranges.items():
         if not (isinstance(bounds, (list, tuple)) and len(bounds) == 2):
-            raise TypeError(f"ranges[{name!r}] must be a pair (low, high), got {bounds!r}")
-        low = nn.check_number(bounds[0], f"ranges[{name!r}][0]", 0.0, low_open=True)
-        nn.check_number(bounds[1], f"ranges[{name!r}][1]", low)
+            shown = validation.describe(bounds)
+            raise TypeError(f"ranges[{name!r}] must be a pair (low, high), got {shown}")
+        low = validation.check_number(bounds[0], f"ranges[{name!r}][0]", 0.0, low_open=True)
+        validation.check_number(bounds[1], f"ranges[{name!r}][1]", low)
 
     def sample(rng, config):
         if config.get("optimizer") not in ranges:
             raise ValueError(
                 f"the learning-rate sampler has ranges for {tuple(ranges)}, but the drawn "
-                f"optimizer is {config.get('optimizer')!r} (draw 'optimizer' before it)"
+                f"optimizer is {validation.describe(config.get('optimizer'))} (draw 'optimizer' "
+                "before it)"
             )
         low, high = ranges[config["optimizer"]]
         return _log_uniform(low, high)(rng, config)
@@ -545,7 +621,8 @@ DEFAULT_SEARCH_SPACE = {
 def sample_configuration(space, rng):
     """Draw one configuration (a dict of ``model()`` arguments plus ``hidden``) from ``space``."""
     if not isinstance(space, dict) or not space:
-        raise TypeError(f"space must be a non-empty dict of choices, got {space!r}")
+        shown = validation.describe(space)
+        raise TypeError(f"space must be a non-empty dict of choices, got {shown}")
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     config = {}
@@ -566,8 +643,8 @@ def _search_splits(X, Y, cv, repeats, X_dev, Y_dev, seed):
         raise ValueError("give both X_dev and Y_dev, or neither")
     if X_dev is None:
         return X, Y, repeated_stratified_k_folds(Y, k=cv, repeats=repeats, seed=seed)
-    X_dev = nn.check_X(X_dev, n_x=X.shape[0], name="X_dev")
-    Y_dev = nn.check_Y(Y_dev, m=X_dev.shape[1], name="Y_dev")
+    X_dev = validation.check_X(X_dev, n_x=X.shape[0], name="X_dev")
+    Y_dev = validation.check_Y(Y_dev, m=X_dev.shape[1], name="Y_dev", dtype=None, num_classes=None)
     X_all = np.concatenate([X, X_dev.astype(X.dtype, copy=False)], axis=1)
     Y_all = np.concatenate([Y, Y_dev], axis=1)
     return X_all, Y_all, [(np.arange(X.shape[1]), np.arange(X.shape[1], X_all.shape[1]))]
@@ -607,17 +684,16 @@ def random_search(
         ``"best_config"``; and with ``refit``, ``"parameters"`` and ``"history"`` of the best
         configuration retrained on all of ``(X, Y)`` (with :func:`matched_refit` after CV).
     """
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {tuple(METRICS)}, got {metric!r}")
-    n_trials = nn.check_number(n_trials, "n_trials", 1, integer=True)
-    refit, verbose = nn.check_flag(refit, "refit"), nn.check_flag(verbose, "verbose")
-    if X_dev is None:
-        cv = nn.check_number(cv, "cv", 2, integer=True, note=" (folds)")
-        repeats = nn.check_number(repeats, "repeats", 1, integer=True)
-    X = nn.check_X(X)
-    Y = nn.check_Y(Y, m=X.shape[1])
-    if augment is not None and not callable(augment):
-        augmentation.augmentation_steps(augment)
+    validation.check_choice(metric, "metric", tuple(METRICS))
+    n_trials = validation.check_number(n_trials, "n_trials", 1, integer=True)
+    refit = validation.check_flag(refit, "refit")
+    verbose = validation.check_flag(verbose, "verbose")
+    X = validation.check_X(X)
+    Y = validation.check_Y(Y, m=X.shape[1], dtype=None, num_classes=None)
+    if X_dev is None:  # k folds of m examples: 2 <= k <= m
+        cv = validation.check_number(cv, "cv", 2, X.shape[1], integer=True, note=" (folds)")
+        repeats = validation.check_number(repeats, "repeats", 1, integer=True)
+    _check_training_options(seed, augment, tta, dtype)
     X_all, Y_all, splits = _search_splits(X, Y, cv, repeats, X_dev, Y_dev, _check_seed(seed))
     space = DEFAULT_SEARCH_SPACE if space is None else space
     options = {"seed": seed, "augment": augment, "tta": tta, "dtype": dtype}
@@ -651,16 +727,15 @@ def _run_trials(X, Y, splits, space, n_trials, options, verbose):
 def rank_trials(trials, metric):
     """The trials best first by their mean ``metric``, rejected ones last; raises RuntimeError
     when every trial was rejected."""
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {tuple(METRICS)}, got {metric!r}")
-    if not isinstance(trials, list) or not trials:
-        raise ValueError("trials must be a non-empty list of trials (dicts)")
-    if not all(isinstance(t, dict) and metric in t and "rejected" in t for t in trials):
-        raise ValueError(f"every trial must be a dict with '{metric}' and 'rejected'")
+    validation.check_choice(metric, "metric", tuple(METRICS))
+    validation.check_trials(trials, "trials", (metric,))
     sign = -1.0 if METRICS[metric] else 1.0
-    ranked = sorted(
-        trials, key=lambda t: (t["rejected"] is not None, sign * np.nan_to_num(t[metric]))
-    )
+
+    def rank(trial):  # a rejected trial's score (NaN, or None read back from JSON) has no say
+        rejected = trial["rejected"] is not None
+        return rejected, 0.0 if rejected else sign * trial[metric]
+
+    ranked = sorted(trials, key=rank)
     if ranked[0]["rejected"] is not None:
         raise RuntimeError("every configuration was rejected; widen the search space")
     return ranked
@@ -694,7 +769,8 @@ def format_trials(trials, top=None, header=True):
     if not isinstance(trials, list) or not all(isinstance(t, dict) for t in trials):
         raise TypeError("trials must be a list of trial dicts, as random_search returns them")
     if top is not None:
-        top = nn.check_number(top, "top", 0, integer=True)
+        top = validation.check_number(top, "top", 0, integer=True)
+    header = validation.check_flag(header, "header")
     columns = [c for c in _TRIAL_COLUMNS if any(c[0] in t for t in trials)]
     lines = []
     if header:

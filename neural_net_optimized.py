@@ -432,6 +432,7 @@ def initial_parameters(layers_dims, seed=0, batch_norm=False, dtype=np.float64, 
 
     ``trained["W1"] - initial_parameters(...)["W1"]`` is what training changed.
     """
+    initialization = _MODEL_CONSTRAINTS["initialization"](initialization, "initialization")
     init_seed, _ = _seed_sequences(seed)
     return nn.initialize_parameters(
         layers_dims, initialization, np.random.default_rng(init_seed), batch_norm, dtype
@@ -592,3 +593,8 @@ def _finite_run(parameters, costs, learning_rates):
     for epoch, (cost, rate) in enumerate(zip(costs, learning_rates, strict=True)):
         validation.check_training_finite(cost, parameters, epoch, rate)
     return parameters
+
+
+def __getattr__(name):
+    """``nno.update_parameters`` and the course's other names: an error that names ours."""
+    raise validation.course_name_error(__name__, name)

@@ -527,6 +527,18 @@ def predict_proba(X, parameters, *, tta=None, check_input=True):
     return AL / (1 + len(views)) if views else AL
 
 
+def one_hot(Y, num_classes, dtype=np.float64):
+    """One-hot labels ``(K, m)``: ``Y_onehot[k, i] = 1[y_i = k]`` for labels ``Y: (1, m)`` in
+    ``0..K-1`` (the course's ``convert_to_one_hot``). The cost and the backward pass take either
+    form; this is for looking at it."""
+    if isinstance(num_classes, (bool, np.bool_)) or not isinstance(num_classes, (int, np.integer)):
+        raise TypeError(
+            f"num_classes must be an integer >= 2, got {validation.describe(num_classes)}"
+        )
+    num_classes = check_number(num_classes, "num_classes", 2, integer=True)
+    return validation.check_Y(Y, dtype=validation.check_dtype(dtype), num_classes=num_classes)
+
+
 def probabilities_to_labels(probabilities, threshold=0.5):
     """The predicted class of each column, ``(1, m)`` int64: the one rule the library uses.
 
@@ -672,3 +684,8 @@ def _relative_error(g, g_num):
         return 0.0
     g, g_num = g / scale, g_num / scale
     return float(np.linalg.norm(g - g_num) / (np.linalg.norm(g) + np.linalg.norm(g_num)))
+
+
+def __getattr__(name):
+    """``nn.L_model_forward`` and the course's other names: an error that names ours (PEP 562)."""
+    raise validation.course_name_error(__name__, name)

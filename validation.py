@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from course_names import course_name_error  # noqa: F401  (the math modules raise it)
+
 TRAINABLE = ("W", "b", "gamma", "beta")
 RUNNING = ("running_mean", "running_var")
 BATCHNORM_KEYS = ("gamma", "beta", *RUNNING)  # what a batch-norm layer has instead of b
@@ -28,17 +30,29 @@ STANDARDIZE_PER = ("feature", "channel")  # what fit_standardizer fits one stati
 _KEY = re.compile(r"^(W|b|gamma|beta|running_mean|running_var)([1-9][0-9]*)$")
 
 
+_SHOWN = 60  # characters of a refused number or text that a message quotes
+
+
 def describe(value):
-    """A short description of ``value`` for an error message: an array by its type, dtype and
-    shape, a container by its type and length, anything else by a ``repr`` cut to 40 characters.
-    Never an array's contents."""
+    """How a message shows a refused value: a short number or text, None or a bool as itself; an
+    array by its dtype and shape; a list, tuple, dict or set by its length; anything else (a long
+    text or number included) by its type and size."""
     if isinstance(value, np.ndarray):
         return f"an array of dtype {value.dtype} and shape {value.shape}"
-    if isinstance(value, (list, tuple, dict, set)) and len(value) > 4:
-        return f"a {type(value).__name__} of {len(value)} items"
-    text = repr(value)
-    text = text if len(text) <= 40 else text[:37] + "..."
-    return f"{text} ({type(value).__name__})"
+    if isinstance(value, (list, tuple, dict, set, frozenset)):
+        return f"a {type(value).__name__} of length {len(value)}"
+    if value is None or isinstance(value, (bool, int, float, complex, str, bytes, np.generic)):
+        text = repr(value)
+        if len(text) <= _SHOWN:
+            return text
+        return f"a value of type {type(value).__name__} ({len(text)} characters long)"
+    return f"an object of type {type(value).__name__}"
+
+
+def _typed(value):
+    """``describe(value)``, with the type after a value shown as itself: ``'abc' (str)``."""
+    shown = describe(value)
+    return f"{shown} ({type(value).__name__})" if shown == repr(value) else shown
 
 
 def _expected_range(low, high, low_open, high_open, integer):
@@ -65,7 +79,7 @@ def check_number(
     kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, kinds):
         kind = "an integer" if integer else "a real number"
-        raise TypeError(f"{name} must be {kind}, got {describe(value)}")
+        raise TypeError(f"{name} must be {kind}, got {_typed(value)}")
     try:
         number = int(value) if integer else float(value)
     except OverflowError:  # an int of hundreds of digits has no float
@@ -74,7 +88,7 @@ def check_number(
     too_high = high is not None and (number > high or (high_open and number == high))
     if too_low or too_high or (not integer and not math.isfinite(number)):
         expected = _expected_range(low, high, low_open, high_open, integer)
-        raise ValueError(f"{name} must be {expected}{note}, got {value!r}")
+        raise ValueError(f"{name} must be {expected}{note}, got {describe(value)}")
     return number
 
 
@@ -173,7 +187,7 @@ def check_Y(Y, m=None, name="Y", dtype=np.float64, num_classes=1):
     ``dtype=None`` keeps ``Y``'s own dtype.
     """
     Y = check_real_array(Y, name)
-    if Y.ndim != 2 or Y.shape[1] < 1 or (Y.shape[0] != 1 and num_classes == 1):
+    if Y.ndim != 2 or min(Y.shape) < 1 or (Y.shape[0] != 1 and num_classes == 1):
         expected = "(1, m)" if num_classes == 1 else "(1, m) class labels or one-hot (K, m)"
         raise ValueError(f"{name} must have shape {expected} with m >= 1, got {Y.shape}")
     if m is not None and Y.shape[1] != m:
@@ -268,10 +282,31 @@ def check_lambd(lambd):
     return check_number(lambd, "lambd", 0.0, note=" (0 means no L2)")
 
 
+def check_parameters_dict(parameters):
+    """``parameters`` must be a dict (of arrays); say what the likely mistake is when it is not.
+
+    Two mistakes are common from the course's habits: keeping ``model()``'s whole result
+    (``(parameters, history)``) as the parameters, and calling ``predict(X, y, parameters)``,
+    which puts the labels where the parameters go.
+    """
+    if isinstance(parameters, dict):
+        return parameters
+    hint = ""
+    if isinstance(parameters, tuple) and len(parameters) == 2 and isinstance(parameters[0], dict):
+        hint = (
+            ": model() returns (parameters, history); unpack it: parameters, history = model(...)"
+        )
+    elif isinstance(parameters, np.ndarray):
+        hint = (
+            " (labels?): the signature is predict(X, parameters); the course's predict(X, y, "
+            "parameters) becomes model_selection.accuracy(y, predict(X, parameters))"
+        )
+    raise TypeError(f"parameters must be a dict of arrays, got {describe(parameters)}{hint}")
+
+
 def network_depth(parameters):
     """The number of layers ``L``: the largest layer index among the keys of ``parameters``."""
-    if not isinstance(parameters, dict):
-        raise TypeError(f"parameters must be a dict of arrays, got {type(parameters).__name__}")
+    check_parameters_dict(parameters)
     layers = [int(match.group(2)) for key in parameters if (match := _KEY.match(str(key)))]
     if not layers:
         raise ValueError("parameters has no layer keys such as 'W1', 'b1'")
@@ -280,8 +315,7 @@ def network_depth(parameters):
 
 def uses_batchnorm(parameters, layer):
     """True when ``layer`` is batch-normalised: it has ``gamma{layer}`` instead of ``b{layer}``."""
-    if not isinstance(parameters, dict):
-        raise TypeError(f"parameters must be a dict of arrays, got {type(parameters).__name__}")
+    check_parameters_dict(parameters)
     return f"gamma{layer}" in parameters
 
 
@@ -306,8 +340,7 @@ def check_parameter_arrays(parameters):
     Coursera notebooks' test cases have a 3-unit output layer). :func:`check_parameters` checks
     the network.
     """
-    if not isinstance(parameters, dict):
-        raise TypeError(f"parameters must be a dict of arrays, got {type(parameters).__name__}")
+    check_parameters_dict(parameters)
     unknown = [k for k in parameters if not (isinstance(k, str) and _KEY.match(k))]
     unknown = [k for k in unknown if k not in STANDARDIZER_KEYS]
     if unknown:
@@ -363,7 +396,8 @@ def check_parameters(parameters):
 
     Every layer ``1..L`` needs ``W``; a plain layer needs ``b``; a batch-normalised hidden layer
     needs ``gamma``, ``beta``, ``running_mean`` and ``running_var`` and no ``b``; the output
-    layer ``L`` is plain and ``W{L}`` has one row. Shapes must chain: ``W{l}: (n_l, n_{l-1})``.
+    layer ``L`` is plain, ``W{L}`` with 1 row (sigmoid) or K (softmax). Shapes must chain:
+    ``W{l}: (n_l, n_{l-1})``.
     Every array is checked as in :func:`check_parameter_arrays`; an input standardizer
     (``input_mean``, ``input_scale``: ``(n_0, 1)``, scale > 0) is optional.
     """
@@ -537,8 +571,8 @@ def check_output_finite(AL):
 def check_threshold(threshold, parameters):
     """``predict``'s threshold: in [0, 1], and only the default 0.5 for a K-class network,
     which predicts the most probable class."""
+    outputs = check_parameters(parameters)[-1]  # first: predict(X, y, parameters) puts y here
     threshold = check_number(threshold, "threshold", 0.0, 1.0)
-    outputs = check_parameters(parameters)[-1]
     if outputs > 1 and threshold != 0.5:
         raise ValueError(
             f"threshold is for a network with one sigmoid output; this one has K = {outputs} "
@@ -576,7 +610,7 @@ def check_dtype(dtype, name="dtype"):
     """``dtype`` as ``np.dtype``: float32 or float64 only (the two the library computes in)."""
     try:
         checked = np.dtype(dtype)
-    except TypeError:
+    except (TypeError, ValueError):
         checked = None
     if dtype is None or checked not in (np.float32, np.float64):
         raise TypeError(f"{name} must be np.float32 or np.float64, got {describe(dtype)}")
@@ -885,3 +919,108 @@ def check_path(path, name="path"):
         return Path(path).expanduser()
     except RuntimeError as error:  # "~nobody/..." for a user that does not exist
         raise FileNotFoundError(f"cannot expand the {name} '{path}': {error}") from None
+
+
+# --------------------------------------------------------------------------------------------
+# Model selection and the cat experiment
+# --------------------------------------------------------------------------------------------
+
+
+def check_scalar(value, name, expected):
+    """Refuse an array or a container where one value is ``expected`` (a TypeError naming
+    ``name``), so that a check that quotes the value whole never sees one; return ``value``."""
+    if isinstance(value, (np.ndarray, list, tuple, dict, set, frozenset)):
+        raise TypeError(f"{name} must be {expected}, got {describe(value)}")
+    return value
+
+
+def check_network(parameters, name="parameters"):
+    """:func:`check_parameters` (returning ``layers_dims``) for an argument that may hold
+    anything: a dict of many foreign keys is refused naming three of them, not all."""
+    if isinstance(parameters, dict):
+        foreign = [k for k in parameters if not (isinstance(k, str) and _KEY.match(k))]
+        foreign = [k for k in foreign if k not in STANDARDIZER_KEYS]
+        if len(foreign) > 3:
+            shown = ", ".join(describe(key) for key in foreign[:3])
+            raise ValueError(
+                f"{name} has {len(foreign)} keys that are not part of a network, such as {shown}"
+            )
+    if name == "parameters":
+        return check_parameters(parameters)
+    return check_part(check_parameters, parameters, name)  # "members[2]: parameters['W1'] ..."
+
+
+def check_choice(value, name, choices):
+    """``value`` must be one of ``choices`` (names, or None): a ValueError for another name, a
+    TypeError for what is not a name at all (a list, an array: nothing ``in`` could test)."""
+    if any(value is choice or (isinstance(value, str) and value == choice) for choice in choices):
+        return value
+    error = ValueError if value is None or isinstance(value, (str, int, float)) else TypeError
+    raise error(f"{name} must be one of {tuple(choices)}, got {describe(value)}")
+
+
+def check_dict(value, name, required=(), what="a dict", note=""):
+    """``value`` must be a dict (TypeError) holding every key of ``required`` (ValueError)."""
+    if not isinstance(value, dict):
+        raise TypeError(f"{name} must be {what}, got {describe(value)}")
+    missing = [key for key in required if key not in value]
+    if missing:
+        raise ValueError(f"{name} is missing {missing}{note}")
+    return value
+
+
+def check_keys(value, name, allowed):
+    """Every key of the dict ``value`` must be one of ``allowed``; the message shows up to three
+    of the others."""
+    unknown = [key for key in value if key not in allowed]
+    if unknown:
+        shown = ", ".join(describe(key) for key in unknown[:3])
+        more = f" and {len(unknown) - 3} more" if len(unknown) > 3 else ""
+        raise ValueError(f"{name} has unknown keys [{shown}]{more}; allowed are {tuple(allowed)}")
+    return value
+
+
+def check_part(check, value, name, *args, **kwargs):
+    """``check(value, *args, **kwargs)``, a check whose messages name its own argument (``config``,
+    ``parameters``), run on a part of a bigger argument: its message is put after ``name``
+    (``record['chosen']: config['hidden'][0] must be ...``)."""
+    try:
+        return check(value, *args, **kwargs)
+    except (TypeError, ValueError) as error:
+        kind = TypeError if isinstance(error, TypeError) else ValueError
+        raise kind(f"{name}: {error}") from None
+
+
+def _is_score(value):
+    """A metric's value in a trial: a real number (NaN for a rejected trial) or None (JSON's)."""
+    real = isinstance(value, (int, float, np.integer, np.floating))
+    return value is None or (real and not isinstance(value, (bool, np.bool_)))
+
+
+def check_trials(trials, name="trials", metrics=(), keys=()):
+    """``trials`` as ``model_selection.random_search`` returns them: a non-empty list of dicts,
+    each with ``rejected`` (None, or why the trial was rejected), every key of ``keys``, and each
+    metric of ``metrics`` (and its standard error ``{metric}_se``, if there) a number or None; a
+    trial that was not rejected has a finite value of each metric."""
+    if not isinstance(trials, list) or not trials:
+        raise ValueError(f"{name} must be a non-empty list of trials (dicts)")
+    needed = (*metrics, "rejected", *keys)
+    every = (
+        f"every trial must be a dict with {', '.join(map(repr, needed[:-1]))} and {needed[-1]!r}"
+    )
+    for i, trial in enumerate(trials):
+        where = f"{name}[{i}]"
+        if not isinstance(trial, dict):
+            raise ValueError(f"{every} ({where} is {describe(trial)})")
+        missing = [key for key in needed if key not in trial]
+        if missing:
+            raise ValueError(f"{every} ({where} has no {missing})")
+        if trial["rejected"] is not None and not isinstance(trial["rejected"], str):
+            raise ValueError(f"{where}['rejected'] must be None or the reason, a str")
+        for key in [k for m in metrics for k in (m, f"{m}_se") if k in trial]:
+            if not _is_score(trial[key]):
+                raise ValueError(f"{where}['{key}'] must be a number, got {describe(trial[key])}")
+        for metric in metrics if trial["rejected"] is None else ():
+            if trial[metric] is None or not math.isfinite(trial[metric]):
+                raise ValueError(f"{where}['{metric}'] must be finite: the trial was not rejected")
+    return trials

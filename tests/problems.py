@@ -58,3 +58,28 @@ def two_moons(m=705, noise=0.15, seed=0):
     y = np.where(labels == 0, np.sin(angle), 0.5 - np.sin(angle))
     X = np.stack([x, y]) + noise * rng.standard_normal((2, m))
     return X, labels[None, :].astype(np.int64)
+
+
+def gaussian_blobs(m=150, num_classes=3, n_x=2, spread=0.5, seed=0):
+    """``num_classes`` round Gaussian clouds of standard deviation ``spread`` around centres
+    spaced on a circle of radius 2 in the first two features (the other features are noise);
+    labels ``0..K-1`` in turn, so every class has ``m / K`` examples, up to one.
+
+    Returns X: (n_x, m), Y: (1, m) int64 labels.
+    """
+    rng = np.random.default_rng(seed)
+    labels = np.arange(m) % num_classes
+    angles = 2 * np.pi * labels / num_classes
+    X = spread * rng.standard_normal((n_x, m))
+    X[0] += 2 * np.cos(angles)
+    X[1] += 2 * np.sin(angles)
+    return X, labels[None, :].astype(np.int64)
+
+
+def one_hot(Y, num_classes):
+    """The one-hot ``(K, m)`` float64 form of ``(1, m)`` labels, ``Y_onehot[k, i] = 1[y_i = k]``,
+    written out by indexing rather than as the library computes it."""
+    Y = np.asarray(Y).reshape(-1).astype(np.int64)
+    Y_onehot = np.zeros((num_classes, Y.size))
+    Y_onehot[Y, np.arange(Y.size)] = 1.0
+    return Y_onehot

@@ -193,7 +193,7 @@ def test_train_dev_split_rejects_dev_fraction_outside_0_1(dev_fraction):
 def test_train_dev_split_rejects_mismatched_shapes():
     with pytest.raises(ValueError, match="X and Y"):
         train_dev_split(np.zeros((3, 10)), labels_with(5, 4))
-    with pytest.raises(ValueError, match=r"Y should have shape \(1, m\)"):
+    with pytest.raises(ValueError, match=r"Y must have shape \(1, m\)"):
         train_dev_split(np.zeros((3, 10)), np.zeros(10))
 
 
@@ -402,6 +402,40 @@ def test_random_search_refuses_bad_arguments():
         ms.random_search(X, Y, n_trials=1, X_dev=X[:, :5])
     with pytest.raises(ValueError, match="n_trials"):
         ms.random_search(X, Y, n_trials=0)
+
+
+@pytest.mark.parametrize(
+    ("metric", "error"),
+    [
+        ("f1", ValueError),
+        (None, ValueError),
+        (3, ValueError),
+        (["accuracy"], TypeError),  # unhashable: `in METRICS` would raise "unhashable type"
+        ({"accuracy": 1}, TypeError),
+        (np.array(["accuracy", "log_loss"]), TypeError),
+        (np.array("accuracy"), TypeError),  # a 0-d array is not a name either
+    ],
+)
+def test_ranking_by_a_metric_that_is_not_a_known_name_is_refused_naming_metric(metric, error):
+    trials = [{"trial": 0, "log_loss": 0.5, "accuracy": 0.5, "rejected": None}]
+    with pytest.raises(error, match=r"metric must be one of \('log_loss'") as raised:
+        ms.rank_trials(trials, metric)
+    assert "\n" not in str(raised.value) and "array(" not in str(raised.value)
+    X, Y, _ = imbalanced_separable_problem()
+    with pytest.raises(error, match="metric"):
+        ms.random_search(X, Y, n_trials=1, metric=metric)
+
+
+def test_ranking_puts_rejected_trials_last_whatever_their_score_says():
+    trials = [
+        {"trial": 0, "log_loss": None, "rejected": "diverged"},  # None: read back from JSON
+        {"trial": 1, "log_loss": 0.7, "rejected": None},
+        {"trial": 2, "log_loss": math.nan, "rejected": "predicts a single class"},
+        {"trial": 3, "log_loss": 0.4, "rejected": None},
+    ]
+    assert [t["trial"] for t in ms.rank_trials(trials, "log_loss")] == [3, 1, 0, 2]
+    with pytest.raises(ValueError, match=r"trials\[1\]\['log_loss'\] must be finite"):
+        ms.rank_trials([trials[3], {**trials[1], "log_loss": math.nan}], "log_loss")
 
 
 def test_sample_configuration_draws_in_order_with_python_values():
@@ -742,3 +776,106 @@ def test_confusion_matrix_agrees_with_scikit_learn(pair):
     assert C.shape == (K, K) and C.dtype == np.int64
     np.testing.assert_array_equal(C, confusion_matrix(Y[0], Y_pred[0], labels=range(K)))
     np.testing.assert_array_equal(C.sum(axis=1), np.bincount(Y[0].astype(int), minlength=K))
+
+
+# ---------------------------------------------------------------------------------------------
+# K classes: the metrics, the folds, cross-validation and the search
+# ---------------------------------------------------------------------------------------------
+
+
+def three_classes(m=60, seed=0):
+    """Three well-separated Gaussian blobs in 2-D: labels (1, m) 0, 1, 2 in turn."""
+    rng = np.random.default_rng(seed)
+    Y = (np.arange(m) % 3)[None, :]
+    centres = np.array([[0.0, 3.0, -3.0], [3.0, -2.0, -2.0]])
+    return centres[:, Y[0]] + 0.5 * rng.standard_normal((2, m)), Y
+
+
+def test_k_class_metrics_agree_with_scikit_learn_s_definitions():
+    from sklearn import metrics
+
+    rng = np.random.default_rng(1)
+    y, y_pred = rng.integers(0, 4, 50), rng.integers(0, 4, 50)
+    probabilities = rng.dirichlet(np.ones(4), 50).T
+    assert ms.accuracy(y[None], y_pred[None]) == metrics.accuracy_score(y, y_pred)
+    assert ms.balanced_accuracy(y[None], y_pred[None]) == pytest.approx(
+        metrics.balanced_accuracy_score(y, y_pred), abs=1e-15
+    )
+    assert ms.log_loss(y[None], probabilities) == pytest.approx(
+        metrics.log_loss(y, probabilities.T, labels=range(4)), rel=1e-12
+    )
+    np.testing.assert_allclose(
+        ms.recall_per_class(y[None], y_pred[None]),
+        metrics.recall_score(y, y_pred, average=None),
+        rtol=1e-15,
+    )
+
+
+def test_hand_worked_k_class_scores_from_probabilities():
+    Y = np.array([[0, 1, 2, 2]])
+    probabilities = np.array([[0.7, 0.2, 0.1, 0.1], [0.2, 0.5, 0.6, 0.1], [0.1, 0.3, 0.3, 0.8]])
+    scores = ms.scores_from_probabilities(Y, probabilities)
+    assert scores["confusion_matrix"] == [[1, 0, 0], [0, 1, 0], [0, 1, 1]]
+    assert scores["recall_per_class"] == [1.0, 1.0, 0.5]
+    assert scores["accuracy"] == 0.75
+    assert scores["balanced_accuracy"] == pytest.approx(2.5 / 3)
+    expected = -np.mean(np.log([0.7, 0.5, 0.3, 0.8]))
+    assert scores["log_loss"] == pytest.approx(expected, rel=1e-12)
+    assert set(scores) == {"accuracy", "balanced_accuracy", "log_loss", "confusion_matrix",
+                           "recall_per_class"}  # fmt: skip
+
+
+def test_binary_scores_keep_their_keys():
+    scores = ms.scores_from_probabilities(np.array([[0, 1, 1]]), np.array([[0.2, 0.9, 0.4]]))
+    assert set(scores) == {"accuracy", "balanced_accuracy", "log_loss", "tp", "fp", "tn", "fn"}
+
+
+def test_one_hot_and_integer_labels_give_the_same_scores():
+    Y = np.array([[0, 1, 2, 2, 1]])
+    probabilities = np.random.default_rng(2).dirichlet(np.ones(3), 5).T
+    one_hot = (np.arange(3)[:, None] == Y).astype(float)
+    assert ms.scores_from_probabilities(one_hot, probabilities) == ms.scores_from_probabilities(
+        Y, probabilities
+    )
+
+
+def test_k_class_splits_and_folds_are_stratified_over_every_class():
+    X, Y = three_classes(m=90)
+    _, Y_train, _, Y_dev = ms.train_dev_split(X, Y, 0.2, seed=3)
+    assert np.bincount(Y_dev[0]).tolist() == [6, 6, 6]
+    assert np.bincount(Y_train[0]).tolist() == [24, 24, 24]
+    for _, dev_idx in ms.stratified_k_folds(Y, k=5, seed=1):
+        assert np.bincount(Y[0, dev_idx], minlength=3).tolist() == [6, 6, 6]
+    one_hot = (np.arange(3)[:, None] == Y).astype(float)
+    assert [d.tolist() for _, d in ms.stratified_k_folds(one_hot, 5, 1)] == [
+        d.tolist() for _, d in ms.stratified_k_folds(Y, 5, 1)
+    ]
+
+
+def test_cross_validation_and_the_majority_baseline_of_k_classes():
+    X, Y = three_classes(m=60)
+    splits = ms.stratified_k_folds(Y, k=3, seed=0)
+    config = {"hidden": (8,), "optimizer": "adam", "learning_rate": 0.05, "num_epochs": 30,
+              "mini_batch_size": None}  # fmt: skip
+    result = ms.cross_validate(X, Y, config, splits)
+    assert result["rejected"] is None and result["accuracy"] > 0.9
+    assert len(result["fold_scores"][0]["confusion_matrix"]) == 3
+    baseline = ms.majority_baseline(Y, splits)
+    assert baseline["balanced_accuracy"] == pytest.approx(1 / 3)
+
+
+def test_a_fold_missing_the_last_class_still_trains_k_outputs():
+    X, Y = three_classes(m=30)
+    parameters, _ = ms.train_configuration(X[:, Y[0] < 2], Y[:, Y[0] < 2], {"hidden": (4,)},
+                                           num_classes=3, num_epochs=2)  # fmt: skip
+    assert parameters["W2"].shape == (3, 4)
+    assert ms.output_units(Y) == 3 and ms.output_units(np.array([[0, 1, 1]])) == 1
+
+
+def test_random_search_over_k_classes_ranks_and_refits():
+    X, Y = three_classes(m=45)
+    space = {"hidden": [(4,), (8,)], "optimizer": ["adam"], "learning_rate": [0.05],
+             "num_epochs": [10], "mini_batch_size": [None]}  # fmt: skip
+    result = ms.random_search(X, Y, n_trials=2, space=space, cv=3, metric="balanced_accuracy")
+    assert result["parameters"][f"W{2}"].shape[0] == 3
+    assert nn.predict(X, result["parameters"]).max() <= 2

@@ -23,8 +23,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from problems import assert_same_arrays, noisy_dev_set, separable_problem, two_moons
+from problems import (
+    assert_same_arrays,
+    gaussian_blobs,
+    noisy_dev_set,
+    one_hot,
+    separable_problem,
+    two_moons,
+)
 
+import example_data
 import model_selection as ms
 import neural_net_optimized as nno
 import neural_network as nn
@@ -1173,3 +1181,336 @@ def test_initial_parameters_are_what_model_starts_from():
     for key in start:
         np.testing.assert_allclose(trained[key], start[key], rtol=0, atol=1e-290)
     assert not np.array_equal(start["W1"], nno.initial_parameters([4, 3, 1], seed=6)["W1"])
+
+
+# ---------------------------------------------------------------------------------------------
+# model(): K classes, a softmax output
+# ---------------------------------------------------------------------------------------------
+# layers_dims[-1] = K >= 2 trains a softmax over K classes. Y may be (1, m) labels 0..K-1 or
+# one-hot (K, m): the same training, bit for bit. Every optimiser and every option works as for
+# the sigmoid network, and the dev accuracy counts the most probable class.
+
+BLOB_LAYERS = [2, 8, 3]
+
+
+@pytest.fixture(scope="module")
+def blobs():
+    """Three Gaussian blobs in the plane: 150 training and 60 dev examples."""
+    X, Y = gaussian_blobs(m=150, num_classes=3, seed=0)
+    X_dev, Y_dev = gaussian_blobs(m=60, num_classes=3, seed=1)
+    return X, Y, X_dev, Y_dev
+
+
+def train_blobs(X, Y, **options):
+    settings = dict(num_epochs=20, mini_batch_size=32, seed=0, optimizer="adam")
+    settings.update(options)
+    settings.setdefault("learning_rate", GOOD_LEARNING_RATES[settings["optimizer"]])
+    return nno.model(X, Y, BLOB_LAYERS, **settings)
+
+
+def accuracy(X, Y, parameters):
+    return float(np.mean(nn.predict(X, parameters) == Y))
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+def test_model_learns_three_classes_with_every_optimiser(blobs, optimizer):
+    X, Y, X_dev, Y_dev = blobs
+
+    parameters, history = train_blobs(X, Y, optimizer=optimizer)
+
+    assert parameters["W2"].shape == (3, 8) and parameters["b2"].shape == (3, 1)
+    assert nn.predict_proba(X, parameters).shape == (3, 150)
+    assert accuracy(X, Y, parameters) > 0.95
+    assert accuracy(X_dev, Y_dev, parameters) > 0.95
+    assert history["cost"][-1] < history["cost"][0] / 4
+
+
+K_CLASS_OPTIONS = {
+    "L2": dict(lambd=0.5),
+    "dropout": dict(keep_prob=0.8),
+    "batch norm": dict(batch_norm=True),
+    "all three": dict(lambd=0.5, keep_prob=0.8, batch_norm=True, optimizer="momentum"),
+    "decay": dict(decay=0.1),
+    "decay every 5 epochs": dict(decay=0.5, decay_every=5, optimizer="gd"),
+    "float32": dict(dtype=np.float32),
+    "full batch": dict(mini_batch_size=None, num_epochs=100, optimizer="gd"),
+    "standardized": dict(standardize="feature"),
+}
+
+
+@pytest.mark.parametrize("options", K_CLASS_OPTIONS.values(), ids=K_CLASS_OPTIONS)
+def test_model_learns_three_classes_with_every_option(blobs, options):
+    X, Y, X_dev, Y_dev = blobs
+
+    parameters, history = train_blobs(X, Y, **options)
+
+    assert accuracy(X, Y, parameters) > 0.95
+    assert accuracy(X_dev, Y_dev, parameters) > 0.95
+    assert history["cost"][-1] < history["cost"][0] / 2
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_k_class_training_keeps_its_dtype_end_to_end(blobs, dtype):
+    X, Y, X_dev, Y_dev = blobs
+
+    parameters, history = train_blobs(
+        X.astype(dtype), Y, X_dev=X_dev.astype(dtype), Y_dev=Y_dev, batch_norm=True
+    )
+
+    for key, value in parameters.items():
+        assert value.dtype == dtype, key
+    assert nn.predict_proba(X.astype(dtype), parameters).dtype == dtype
+    assert all(type(value) is float for values in history.values() for value in values)
+    assert history["dev_accuracy"][-1] > 0.95
+
+
+K_CLASS_RUNS = {
+    "adam": dict(),
+    "gd, L2, dropout, batch norm": dict(optimizer="gd", lambd=0.3, keep_prob=0.8, batch_norm=True),
+    "momentum, float32, decay": dict(optimizer="momentum", dtype=np.float32, decay=0.2),
+    "rmsprop, dev set, early stopping": dict(optimizer="rmsprop", early_stopping=2, dev=True),
+}
+
+
+@pytest.mark.parametrize("options", K_CLASS_RUNS.values(), ids=K_CLASS_RUNS)
+@pytest.mark.parametrize(
+    "form",
+    [
+        lambda Y: Y.astype(np.int8),
+        lambda Y: Y.astype(np.float64),
+        lambda Y: one_hot(Y, 3),
+        lambda Y: one_hot(Y, 3).astype(bool),
+    ],
+    ids=["int8 labels", "float labels", "one-hot", "one-hot bool"],
+)
+def test_labels_and_one_hot_labels_train_bit_identically(blobs, form, options):
+    X, Y, X_dev, Y_dev = blobs
+    options = dict(options, num_epochs=5)
+    dev = options.pop("dev", False)
+
+    def train(labels):
+        dev_set = dict(X_dev=X_dev, Y_dev=labels(Y_dev)) if dev else {}
+        return train_blobs(X, labels(Y), **dev_set, **options)
+
+    parameters, history = train(form)
+    expected, expected_history = train(lambda Y: Y)
+
+    assert_same_arrays(parameters, expected)
+    assert history == expected_history
+
+
+@pytest.mark.parametrize("labels", ["integer", "one-hot"])
+@pytest.mark.parametrize("batch_norm", [False, True], ids=["plain", "batch_norm"])
+def test_dev_accuracy_is_the_accuracy_of_predict_on_the_dev_set_at_the_last_epoch(
+    blobs, batch_norm, labels
+):
+    X, Y, X_dev, Y_dev = blobs
+    Y_dev_given = one_hot(Y_dev, 3) if labels == "one-hot" else Y_dev
+
+    # Three epochs at a small learning rate: the dev set is not classified perfectly yet.
+    parameters, history = train_blobs(
+        X, Y, X_dev=X_dev, Y_dev=Y_dev_given, batch_norm=batch_norm, num_epochs=3,
+        learning_rate=0.01,
+    )  # fmt: skip
+
+    assert 0.4 < history["dev_accuracy"][-1] < 1.0
+    assert history["dev_accuracy"][-1] == accuracy(X_dev, Y_dev, parameters)
+    expected_cost = nn.compute_cost(nn.predict_proba(X_dev, parameters), Y_dev)
+    assert history["dev_cost"][-1] == pytest.approx(expected_cost, rel=1e-12)
+
+
+def test_k_class_early_stopping_returns_the_best_epoch():
+    X, Y = gaussian_blobs(m=150, num_classes=3, spread=1.0, seed=2)
+    X_dev, Y_dev = gaussian_blobs(m=60, num_classes=3, spread=1.0, seed=3)
+    rng = np.random.default_rng(4)
+    Y_dev = np.where(rng.random(Y_dev.shape) < 0.3, rng.integers(0, 3, Y_dev.shape), Y_dev)
+    patience = 3
+
+    parameters, history = nno.model(
+        X, Y, [2, 16, 3], num_epochs=300, learning_rate=0.05, mini_batch_size=32,
+        X_dev=X_dev, Y_dev=Y_dev, early_stopping=patience, seed=0,
+    )  # fmt: skip
+
+    best = int(np.argmin(history["dev_cost"]))
+    assert len(history["cost"]) == best + 1 + patience < 300
+    dev_cost = nn.compute_cost(nn.predict_proba(X_dev, parameters), Y_dev)
+    assert dev_cost == pytest.approx(min(history["dev_cost"]), rel=0, abs=1e-12)
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+def test_k_class_model_takes_the_steps_of_the_public_functions_on_one_hot_labels(blobs, optimizer):
+    """model() on (1, m) labels walks the textbook loop on one-hot labels, step for step."""
+    X, Y, _, _ = blobs
+    layers, lr, lambd = [2, 5, 4, 3], GOOD_LEARNING_RATES[optimizer], 0.3
+    trained, _ = nno.model(
+        X, Y, layers, optimizer=optimizer, learning_rate=lr, num_epochs=20, lambd=lambd,
+        mini_batch_size=None, batch_norm=True, seed=3,
+    )  # fmt: skip
+
+    parameters = nno.initial_parameters(layers, seed=3, batch_norm=True)
+    Y_onehot = one_hot(Y, 3)
+    v, s = nno.initialize_adam(parameters)
+    for t in range(1, 21):
+        AL, caches = nn.forward_propagation(X, parameters)
+        grads = nn.backward_propagation(AL, Y_onehot, caches, lambd)
+        parameters = {**parameters, **caches["running_stats"]}
+        if optimizer == "gd":
+            parameters = nno.update_parameters_with_gd(parameters, grads, lr)
+        elif optimizer == "momentum":
+            parameters, v = nno.update_parameters_with_momentum(parameters, grads, v, 0.9, lr)
+        elif optimizer == "rmsprop":
+            parameters, s = nno.update_parameters_with_rmsprop(parameters, grads, s, 0.999, lr)
+        else:
+            parameters, v, s = nno.update_parameters_with_adam(parameters, grads, v, s, t, lr)
+
+    assert trained.keys() == parameters.keys()
+    for key in parameters:
+        np.testing.assert_allclose(trained[key], parameters[key], rtol=1e-12, atol=1e-15)
+
+
+def test_a_two_class_softmax_network_learns_the_separable_problem(separable):
+    X, Y, _ = separable
+
+    parameters, _ = nno.model(X, Y, [5, 8, 2], learning_rate=0.01, num_epochs=100, seed=0)
+
+    assert nn.predict_proba(X, parameters).shape == (2, 120)
+    assert ms.accuracy(Y, nn.predict(X, parameters)) == 1.0
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return example_data.load_digits_data(seed=0)
+
+
+def test_a_64_32_10_network_learns_the_digits_in_ten_epochs(digits):
+    """End to end: 1257 training images of 8x8 pixels, ten digits, about 0.1 s of training."""
+    X_train, Y_train, X_test, Y_test = digits
+
+    parameters, history = nno.model(
+        X_train, Y_train, [64, 32, 10], num_epochs=10, mini_batch_size=32, learning_rate=0.01,
+        X_dev=X_test, Y_dev=Y_test, seed=0,
+    )  # fmt: skip
+
+    assert nn.predict_proba(X_test, parameters).shape == (10, X_test.shape[1])
+    assert accuracy(X_test, Y_test, parameters) > 0.9
+    assert history["dev_accuracy"][-1] == accuracy(X_test, Y_test, parameters)
+
+
+# Initialisation: "he" (the default), "random" or "zeros"
+
+
+def test_zeros_initialisation_keeps_every_hidden_unit_of_a_layer_identical(blobs):
+    """Zero weights never break the symmetry: each hidden unit of a layer computes the same
+    thing and receives the same gradient, so the rows of W1 (and of W2) stay equal."""
+    X, Y, _, _ = blobs
+
+    parameters, history = nno.model(
+        X, Y, [2, 6, 5, 3], initialization="zeros", num_epochs=10, learning_rate=0.05, seed=0
+    )
+
+    for key in ("W1", "b1", "W2", "b2"):
+        rows = parameters[key]
+        assert (rows == rows[0]).all(), f"the units of {key[1:]} differ"
+    assert parameters["b3"].any(), "training must have moved the output layer"
+    assert accuracy(X, Y, parameters) < 0.7, "identical units cannot separate three blobs"
+
+
+def test_random_initialisation_starts_from_weights_of_standard_deviation_10(blobs):
+    X, Y, _, _ = blobs
+    layers = [2, 300, 3]
+    start = nno.initial_parameters(layers, seed=5, initialization="random")
+
+    # A learning rate of 1e-300 leaves the weights where they started, to 1e-290.
+    trained, _ = nno.model(
+        X, Y, layers, initialization="random", optimizer="gd", learning_rate=1e-300,
+        num_epochs=1, seed=5,
+    )  # fmt: skip
+
+    for key in ("W1", "W2"):
+        assert start[key].std() == pytest.approx(10.0, rel=0.1), key
+        np.testing.assert_allclose(trained[key], start[key], rtol=0, atol=1e-290)
+
+
+@pytest.mark.parametrize("layers", [[2, 8, 3], [2, 8, 1]])
+def test_he_initialisation_is_the_default_bit_for_bit(blobs, layers):
+    X, Y, _, _ = blobs
+    Y = Y if layers[-1] == 3 else (Y > 0).astype(int)
+
+    default = nno.model(X, Y, layers, num_epochs=3, batch_norm=True, seed=1)
+    he = nno.model(X, Y, layers, num_epochs=3, batch_norm=True, seed=1, initialization="he")
+
+    assert_same_arrays(he[0], default[0])
+    assert he[1] == default[1]
+    zeros, _ = nno.model(X, Y, layers, num_epochs=3, seed=1, initialization="zeros")
+    assert not np.array_equal(zeros["W1"], default[0]["W1"])
+
+
+@pytest.mark.parametrize("initialization", ["xavier", "He", "", None, 0])
+def test_model_and_initial_parameters_refuse_an_unknown_initialization_naming_it(
+    blobs, initialization
+):
+    X, Y, _, _ = blobs
+    message = r"initialization must be one of \('he', 'random', 'zeros'\)"
+    with pytest.raises(ValueError, match=message):
+        nno.model(X, Y, BLOB_LAYERS, num_epochs=1, initialization=initialization)
+    with pytest.raises(ValueError, match=message):
+        nno.initial_parameters(BLOB_LAYERS, initialization=initialization)
+
+
+# Bad labels, refused before training
+
+_K_X, _K_Y = gaussian_blobs(m=60, num_classes=3, n_x=4, seed=5)
+OUTSIDE_0_TO_2, NOT_WHOLE = r"Y must hold class labels 0\.\.2", r"Y must hold whole-number"
+BAD_K_CLASS_MODEL_ARGUMENTS = {
+    "a label equal to K": (dict(Y=np.where(_K_Y == 2, 3, _K_Y)), OUTSIDE_0_TO_2),
+    "a negative label": (dict(Y=_K_Y - 1), OUTSIDE_0_TO_2),
+    "a label of 0.5": (dict(Y=_K_Y / 2), NOT_WHOLE),
+    "soft labels": (dict(Y=one_hot(_K_Y, 3) * 0.9 + 0.1 / 3), r"Y of shape \(3, 60\) .* one-hot"),
+    "one-hot with K - 1 rows": (dict(Y=one_hot(_K_Y, 3)[:2]), r"Y has 2 rows .* K = 3 outputs"),
+    "one-hot with K + 1 rows": (dict(Y=one_hot(_K_Y, 4)), r"Y has 4 rows .* K = 3 outputs"),
+    "Y_dev beyond K": (dict(X_dev=_K_X, Y_dev=_K_Y + 1), r"Y_dev must hold class labels 0\.\.2"),
+    "Y_dev soft": (dict(X_dev=_K_X, Y_dev=one_hot(_K_Y, 3) / 2), r"Y_dev of shape .* one-hot"),
+    "Y_dev one-hot of 4 rows": (dict(X_dev=_K_X, Y_dev=one_hot(_K_Y, 4)), r"Y_dev has 4 rows"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", BAD_K_CLASS_MODEL_ARGUMENTS)
+def test_model_refuses_bad_k_class_labels_before_training_naming_them(case, capsys):
+    overrides, pattern = BAD_K_CLASS_MODEL_ARGUMENTS[case]
+    kwargs = dict(X=_K_X, Y=_K_Y, layers_dims=[4, 3, 3], num_epochs=5, print_cost=True)
+    kwargs.update(overrides)
+
+    with pytest.raises(ValueError, match=pattern):
+        nno.model(**kwargs)
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("Y", [2 * _Y, _Y - 1, one_hot(_Y, 2)], ids=["2", "-1", "one-hot"])
+def test_a_sigmoid_model_given_more_than_two_labels_points_to_K_outputs(Y):
+    message = r"Y must (contain only the labels 0 and 1|have shape \(1, m\))"
+    with pytest.raises(ValueError, match=message) as error:
+        nno.model(_X, Y, [4, 3, 1], num_epochs=1)
+    if Y.shape[0] == 1:
+        assert "layers_dims[-1] = K" in str(error.value)
+
+
+# Saving and loading a K-class network
+
+
+@pytest.mark.parametrize("batch_norm", [False, True], ids=["plain", "batch_norm"])
+def test_a_k_class_network_saves_and_loads_bit_for_bit_and_predicts_the_same(
+    tmp_path, blobs, batch_norm
+):
+    X, Y, X_dev, _ = blobs
+    parameters, _ = train_blobs(X, Y, batch_norm=batch_norm, num_epochs=3, standardize="feature")
+    path = tmp_path / "three_classes.npz"
+
+    nno.save_parameters(path, parameters, layers_dims=BLOB_LAYERS)
+    loaded, metadata = persistence.load_parameters(path)
+
+    assert_same_arrays(loaded, parameters)
+    assert metadata == {"layers_dims": BLOB_LAYERS}
+    np.testing.assert_array_equal(
+        nn.predict_proba(X_dev, loaded), nn.predict_proba(X_dev, parameters)
+    )
+    np.testing.assert_array_equal(nn.predict(X_dev, loaded), nn.predict(X_dev, parameters))

@@ -1,7 +1,8 @@
-"""Specification of neural_network: the stateless maths of an L-layer binary classifier.
+"""Specification of neural_network: the stateless maths of an L-layer classifier.
 
 The network is ``[LINEAR -> (BATCHNORM) -> RELU -> (DROPOUT)] * (L-1) -> LINEAR -> SIGMOID`` with
-He initialisation, binary cross-entropy plus L2, inverted dropout and batch normalisation. Each
+He initialisation, binary cross-entropy plus L2, inverted dropout and batch normalisation; the
+last section specifies the ``SOFTMAX`` output over ``K >= 2`` classes that replaces it. Each
 section below states one part of the contract; every number is either written out by hand or
 derived from a seeded ``numpy.random.default_rng``. All warnings are errors in this file.
 
@@ -12,17 +13,26 @@ until the bug they name is fixed.
 import copy
 import itertools
 import math
+import os
 import warnings
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from problems import one_hot
 
 import neural_network as nn
 
 pytestmark = pytest.mark.filterwarnings("error")
 
 GRAD_CHECK_TOLERANCE = 1e-7
+# 25 examples a property keeps the suite fast; PROPERTY_EXAMPLES=500 searches harder.
+PROPERTY_SETTINGS = settings(
+    max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "25")), deadline=None
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1147,3 +1157,607 @@ def test_the_optimisers_parameter_check_takes_the_coursera_test_case_shapes():
     assert nn.check_parameter_arrays(parameters) is parameters
     with pytest.raises(ValueError, match=r"W2'\] has shape \(3, 3\)"):
         nn.check_parameters(parameters)
+
+
+# ---------------------------------------------------------------------------------------------
+# K classes: a softmax output
+# ---------------------------------------------------------------------------------------------
+# layers_dims[-1] = K >= 2 makes the output a softmax over K classes: AL is (K, m), row k holding
+# P(y = k | x), and the labels are (1, m) integers 0..K-1 or one-hot (K, m), both meaning the
+# same. The cost is the mean categorical cross-entropy plus the same L2 term, and the backward
+# pass starts from dZ_L = AL - Y_onehot. layers_dims[-1] = 1 is the sigmoid network above.
+
+
+def make_k_class_data(n_x, m, num_classes, seed=0, dtype=np.float64):
+    """Standard-normal ``X: (n_x, m)`` and ``(1, m)`` int64 labels ``0..K-1``, every class
+    present when ``m >= K``, in a shuffled order."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n_x, m)).astype(dtype)
+    Y = rng.permutation(np.arange(m) % num_classes).reshape(1, m)
+    return X, Y
+
+
+def softmax_by_hand(Z):
+    """``e^{z_k} / sum_j e^{z_j}`` column by column, the textbook formula (moderate ``Z`` only)."""
+    e = np.exp(Z)
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def k_class_network(n_x, hidden, num_classes, batch_norm=False, seed=0, dtype=np.float64):
+    """A network ``[n_x, *hidden, K]`` as :func:`make_parameters` makes it."""
+    return make_parameters([n_x, *hidden, num_classes], batch_norm, seed, dtype)
+
+
+# softmax itself
+
+
+@pytest.mark.parametrize("num_classes", [2, 3, 10])
+def test_softmax_gives_columns_of_probabilities_that_sum_to_1(num_classes):
+    Z = 3.0 * np.random.default_rng(num_classes).standard_normal((num_classes, 7))
+
+    probabilities = nn.softmax(Z)
+
+    assert probabilities.shape == (num_classes, 7)
+    assert ((probabilities > 0) & (probabilities < 1)).all()
+    np.testing.assert_allclose(probabilities.sum(axis=0), 1.0, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(probabilities, softmax_by_hand(Z), rtol=1e-14)
+
+
+def test_softmax_works_column_by_column():
+    """Each column is the softmax of that column alone: the examples do not mix."""
+    Z = np.random.default_rng(1).standard_normal((4, 6)) * 5
+
+    probabilities = nn.softmax(Z)
+
+    for i in range(6):
+        np.testing.assert_array_equal(probabilities[:, [i]], nn.softmax(Z[:, [i]]), err_msg=i)
+
+
+@PROPERTY_SETTINGS
+@given(
+    Z=hnp.arrays(
+        np.float64,
+        st.tuples(st.integers(2, 6), st.integers(1, 5)),
+        elements=st.floats(-50, 50),
+    ),
+    shift=st.floats(-1e3, 1e3),
+    column=st.integers(0, 4),
+)
+def test_softmax_is_unchanged_by_adding_a_constant_to_a_column(Z, shift, column):
+    column = column % Z.shape[1]
+    shifted = Z.copy()
+    shifted[:, column] += shift
+
+    # Adding 1e3 to logits of size 50 rounds them at about 1e-13: the probabilities move by as
+    # much, relatively, and no more.
+    np.testing.assert_allclose(nn.softmax(shifted), nn.softmax(Z), rtol=1e-10, atol=0)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_softmax_and_the_cost_of_logits_of_1e4_are_finite_and_silent(dtype):
+    Z = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 0.0], [0.0, 0.0, 1e4]], dtype=dtype)
+    Y = np.array([[0, 0, 1]])  # the first column right, the other two confidently wrong
+
+    with warnings.catch_warnings(), np.errstate(over="raise", divide="raise", invalid="raise"):
+        warnings.simplefilter("error")
+        probabilities = nn.softmax(Z)
+        cost = nn.compute_cost(probabilities, Y)
+
+    assert probabilities.dtype == dtype
+    np.testing.assert_array_equal(probabilities, np.eye(3, dtype=dtype))
+    # Two confidently wrong predictions out of three, each clipped to machine epsilon.
+    assert math.isfinite(cost)
+    assert cost == pytest.approx(-2 * math.log(np.finfo(dtype).eps) / 3, rel=1e-6)
+
+
+@pytest.mark.parametrize("hidden", [[], [4]])
+def test_a_saturated_softmax_network_has_a_finite_cost_and_gradients_without_warnings(hidden):
+    parameters = k_class_network(3, hidden, 3, seed=5)
+    parameters = {k: v * 1e4 if k.startswith("W") else v for k, v in parameters.items()}
+    X, Y = make_k_class_data(3, 20, 3, seed=5)
+
+    with warnings.catch_warnings(), np.errstate(over="raise", divide="raise", invalid="raise"):
+        warnings.simplefilter("error")
+        AL, caches = nn.forward_propagation(X, parameters)
+        cost = nn.compute_cost(AL, Y, parameters, 0.1)
+        grads = nn.backward_propagation(AL, Y, caches, 0.1)
+
+    true_class_probability = AL[Y[0], np.arange(20)]
+    assert (true_class_probability == 0).any(), "the construction must saturate wrongly"
+    assert math.isfinite(cost)
+    for key, value in grads.items():
+        assert np.isfinite(value).all(), key
+
+
+# The forward pass, the cost and the backward pass, by hand for K = 3 and no hidden layer
+
+
+# W is 3x2, X holds two examples of two features, Y their classes 0 and 2.
+K3_PARAMETERS = {"W1": np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]]),
+                 "b1": np.array([[0.0], [0.5], [0.0]])}  # fmt: skip
+K3_X = np.array([[1.0, 2.0], [0.0, -1.0]])
+K3_Y = np.array([[0, 2]])
+# Z = W X + b:  column 1: (1, 0 + 0.5, -1) = (1, 0.5, -1);  column 2: (2, -1 + 0.5, -2 + 1)
+K3_Z = np.array([[1.0, 2.0], [0.5, -0.5], [-1.0, -1.0]])
+K3_SUMS = (math.exp(1) + math.exp(0.5) + math.exp(-1), math.exp(2) + math.exp(-0.5) + math.exp(-1))
+K3_AL = np.exp(K3_Z) / np.array(K3_SUMS)
+# J = -(log a_01 + log a_22) / 2 = -((1 - log S1) + (-1 - log S2)) / 2 = (log S1 + log S2) / 2
+K3_CROSS_ENTROPY = (math.log(K3_SUMS[0]) + math.log(K3_SUMS[1])) / 2
+# ||W||^2 = 1 + 1 + 1 + 1 = 4 (b excluded), so the L2 term lambd / (2 * 2) * 4 is lambd itself
+
+
+def test_k_class_forward_pass_is_the_softmax_of_the_last_linear_step_by_hand():
+    AL, _ = nn.forward_propagation(K3_X, K3_PARAMETERS)
+
+    assert AL.shape == (3, 2)
+    np.testing.assert_allclose(AL, K3_AL, rtol=1e-14)
+
+
+@pytest.mark.parametrize("lambd", [0.0, 0.6, 2.0])
+def test_k_class_cost_is_mean_categorical_cross_entropy_plus_l2_by_hand(lambd):
+    AL, _ = nn.forward_propagation(K3_X, K3_PARAMETERS)
+
+    cost = nn.compute_cost(AL, K3_Y, K3_PARAMETERS, lambd)
+
+    assert isinstance(cost, float)
+    assert cost == pytest.approx(K3_CROSS_ENTROPY + lambd, rel=1e-14)
+
+
+def test_k_class_cost_counts_only_the_log_probability_of_the_true_class():
+    AL = np.array([[0.2, 0.6, 0.1], [0.3, 0.3, 0.1], [0.5, 0.1, 0.8]])
+
+    cost = nn.compute_cost(AL, np.array([[2, 0, 1]]))
+
+    assert cost == pytest.approx(-(math.log(0.5) + math.log(0.6) + math.log(0.1)) / 3, rel=1e-14)
+
+
+def test_two_class_cross_entropy_is_the_binary_cross_entropy_of_the_second_row():
+    p = np.array([[0.1, 0.35, 0.5, 0.8, 0.97]])
+    Y = np.array([[0, 1, 1, 0, 1]])
+
+    cost = nn.compute_cost(np.vstack([1 - p, p]), Y)
+
+    assert cost == pytest.approx(nn.compute_cost(p, Y), rel=1e-14)
+
+
+@pytest.mark.parametrize("lambd", [0.0, 0.6])
+def test_k_class_backward_pass_starts_from_AL_minus_one_hot_Y_by_hand(lambd):
+    AL, caches = nn.forward_propagation(K3_X, K3_PARAMETERS)
+
+    grads = nn.backward_propagation(AL, K3_Y, caches, lambd)
+
+    dZ = K3_AL - np.array([[1.0, 0.0], [0.0, 0.0], [0.0, 1.0]])
+    expected_dW = dZ @ K3_X.T / 2 + lambd / 2 * K3_PARAMETERS["W1"]
+    np.testing.assert_allclose(grads["dW1"], expected_dW, rtol=1e-13, atol=1e-16)
+    np.testing.assert_allclose(grads["db1"], dZ.mean(axis=1, keepdims=True), rtol=1e-13)
+
+
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_k_class_forward_pass_gives_K_by_m_probabilities_from_the_hidden_layers(batch_norm):
+    parameters = k_class_network(4, [5], 3, batch_norm=batch_norm, seed=6)
+    X, _ = make_k_class_data(4, 9, 3, seed=6)
+
+    AL, caches = nn.forward_propagation(X, parameters)
+
+    A1 = layer_input(caches, 2)
+    ZL = parameters["W2"] @ A1 + parameters["b2"]
+    assert AL.shape == (3, 9)
+    np.testing.assert_allclose(AL, softmax_by_hand(ZL), rtol=1e-13)
+    np.testing.assert_allclose(AL.sum(axis=0), 1.0, rtol=0, atol=1e-15)
+
+
+# Labels: (1, m) integers or one-hot (K, m), the same thing
+
+
+LABEL_FORMS = {
+    "int64 labels": lambda Y, K: Y.astype(np.int64),
+    "int8 labels": lambda Y, K: Y.astype(np.int8),
+    "uint8 labels": lambda Y, K: Y.astype(np.uint8),
+    "float64 labels holding integers": lambda Y, K: Y.astype(np.float64),
+    "float32 labels holding integers": lambda Y, K: Y.astype(np.float32),
+    "one-hot float32": lambda Y, K: one_hot(Y, K).astype(np.float32),
+    "one-hot int": lambda Y, K: one_hot(Y, K).astype(np.int64),
+    "one-hot bool": lambda Y, K: one_hot(Y, K).astype(bool),
+}
+
+
+@pytest.mark.parametrize("form", LABEL_FORMS)
+@pytest.mark.parametrize("num_classes", [2, 3])
+def test_every_form_of_the_labels_gives_the_cost_and_gradients_of_one_hot_float64(
+    num_classes, form
+):
+    parameters = k_class_network(4, [5], num_classes, batch_norm=True, seed=7)
+    X, Y = make_k_class_data(4, 8, num_classes, seed=7)
+    reference = one_hot(Y, num_classes)
+    labels = LABEL_FORMS[form](Y, num_classes)
+    AL, caches = nn.forward_propagation(X, parameters, 0.8, rng=0)
+
+    assert nn.compute_cost(AL, labels, parameters, 0.3) == nn.compute_cost(
+        AL, reference, parameters, 0.3
+    )
+    grads = nn.backward_propagation(AL, labels, caches, 0.3, 0.8)
+    assert_unchanged(grads, nn.backward_propagation(AL, reference, caches, 0.3, 0.8))
+    checked = nn.gradient_check(X, labels, parameters, lambd=0.3, return_gradients=True)
+    expected = nn.gradient_check(X, reference, parameters, lambd=0.3, return_gradients=True)
+    for actual, wanted in zip(checked, expected, strict=True):
+        np.testing.assert_array_equal(actual, wanted)
+
+
+K_LABELS = np.array([[0, 1, 2, 2, 1, 0]])
+K_ONE_HOT = one_hot(K_LABELS, 3)
+
+
+def replace_column(Y, column):
+    Y = Y.astype(np.float64)
+    Y[:, 2] = column
+    return Y
+
+
+NOT_ONE_HOT = r"Y of shape \(3, 6\) must be one-hot"
+BAD_K_CLASS_LABELS = [
+    ("a label equal to K", np.array([[0, 1, 3, 2, 1, 0]]), r"Y must hold class labels 0\.\.2"),
+    ("a negative label", np.array([[0, -1, 2, 2, 1, 0]]), r"Y must hold class labels 0\.\.2"),
+    ("a label of 1.5", replace_column(K_LABELS, 1.5), r"Y must hold whole-number class labels"),
+    ("a NaN label", replace_column(K_LABELS, np.nan), r"Y must hold whole-number class labels"),
+    ("soft labels", replace_column(K_ONE_HOT, [0.5, 0.5, 0.0]), NOT_ONE_HOT),
+    ("a column of zeros", replace_column(K_ONE_HOT, 0.0), NOT_ONE_HOT),
+    ("a column of two 1s", replace_column(K_ONE_HOT, [1, 1, 0]), NOT_ONE_HOT),
+    ("a column of 2 and -1", replace_column(K_ONE_HOT, [2, -1, 0]), NOT_ONE_HOT),
+    ("one-hot of 2 rows for K = 3", K_ONE_HOT[:2], r"Y has 2 rows but the network has K = 3"),
+    ("one-hot of 4 rows for K = 3", np.vstack([K_ONE_HOT, np.zeros((1, 6))]), r"Y has 4 rows"),
+    ("one example too few", K_ONE_HOT[:, :5], r"Y has 5 labels but there are m = 6"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("function", ["compute_cost", "backward_propagation", "gradient_check"])
+@pytest.mark.parametrize(
+    ("Y", "match"), [pytest.param(Y, match, id=case) for case, Y, match in BAD_K_CLASS_LABELS]
+)
+def test_bad_labels_for_a_k_class_network_are_a_value_error_naming_Y(function, Y, match):
+    parameters = k_class_network(4, [5], 3, seed=8)
+    X, _ = make_k_class_data(4, 6, 3, seed=8)
+    AL, caches = nn.forward_propagation(X, parameters)
+    call = {
+        "compute_cost": lambda: nn.compute_cost(AL, Y, parameters, 0.5),
+        "backward_propagation": lambda: nn.backward_propagation(AL, Y, caches),
+        "gradient_check": lambda: nn.gradient_check(X, Y, parameters),
+    }[function]
+
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+@pytest.mark.parametrize("function", ["compute_cost", "backward_propagation", "gradient_check"])
+@pytest.mark.parametrize("label", [2, -1, 0.5])
+def test_a_sigmoid_network_still_says_only_0_and_1_and_points_to_K_outputs(function, label):
+    parameters = make_parameters([4, 5, 1], seed=9)
+    X, Y = make_data(4, 6, seed=9)
+    Y = Y.astype(np.float64)
+    Y[0, 3] = label
+    AL, caches = nn.forward_propagation(X, parameters)
+    call = {
+        "compute_cost": lambda: nn.compute_cost(AL, Y),
+        "backward_propagation": lambda: nn.backward_propagation(AL, Y, caches),
+        "gradient_check": lambda: nn.gradient_check(X, Y, parameters),
+    }[function]
+
+    with pytest.raises(ValueError, match=r"Y must contain only the labels 0 and 1") as error:
+        call()
+    assert "layers_dims[-1] = K" in str(error.value)
+
+
+# A 2-class softmax is a sigmoid: softmax(z_0, z_1)_1 = 1 / (1 + e^{z_0 - z_1}) = sigma(z_1 - z_0)
+
+
+@st.composite
+def sigmoid_network_and_its_softmax_twin(draw):
+    """A random sigmoid network ``[n_x, *hidden, 1]``, inputs for it, and a 2-class softmax
+    network with the same hidden layers whose two output rows differ by the sigmoid's row:
+    ``W_L = [[r], [r + w]]``, ``b_L = [[c], [c + b]]`` with ``r, c`` random (or 0)."""
+    n_x, m = draw(st.integers(1, 4)), draw(st.integers(1, 6))
+    hidden = draw(st.lists(st.integers(1, 4), max_size=2))
+    batch_norm, seed = draw(st.booleans()), draw(st.integers(0, 2**16))
+    offset_scale, input_scale = draw(st.sampled_from([0.0, 1.0])), draw(st.floats(0.1, 3.0))
+    sigmoid_network = make_parameters([n_x, *hidden, 1], batch_norm=batch_norm, seed=seed)
+    rng = np.random.default_rng(seed + 1)
+    L = len(hidden) + 1
+    w, b = sigmoid_network[f"W{L}"], sigmoid_network[f"b{L}"]
+    r, c = offset_scale * rng.standard_normal(w.shape), offset_scale * rng.standard_normal(b.shape)
+    softmax_network = {
+        **sigmoid_network,
+        f"W{L}": np.vstack([r, r + w]),
+        f"b{L}": np.vstack([c, c + b]),
+    }
+    X = input_scale * rng.standard_normal((n_x, m))
+    return sigmoid_network, softmax_network, X
+
+
+@PROPERTY_SETTINGS
+@given(networks=sigmoid_network_and_its_softmax_twin(), training=st.booleans())
+def test_a_two_class_softmax_network_gives_the_sigmoid_probability_in_its_second_row(
+    networks, training
+):
+    sigmoid_network, softmax_network, X = networks
+    m = X.shape[1]
+    if training and m < 2 and any(key.startswith("gamma") for key in sigmoid_network):
+        training = False  # batch norm in training mode needs two examples
+    forward = {"keep_prob": 0.8, "rng": 3} if training else {"training": False}
+
+    p_sigmoid, _ = nn.forward_propagation(X, sigmoid_network, **forward)
+    p_softmax, _ = nn.forward_propagation(X, softmax_network, **forward)
+
+    assert p_softmax.shape == (2, m)
+    np.testing.assert_allclose(p_softmax[1:], p_sigmoid, rtol=1e-9, atol=1e-300)
+    np.testing.assert_allclose(p_softmax[:1], 1 - p_sigmoid, rtol=1e-9, atol=1e-15)
+
+
+# Gradient checking: every depth, L2, dropout and batch norm, for K = 2, 3 and 10
+
+K_HIDDEN = {0: [], 1: [4], 2: [4, 3]}  # hidden layers -> their sizes, for inputs of 4 features
+K_GRAD_CHECK_CASES = [
+    pytest.param(
+        hidden,
+        K,
+        lambd,
+        keep_prob,
+        bn,
+        id=f"hidden{hidden}-K{K}-lambd{lambd}-keep{keep_prob}-bn{bn}",
+    )
+    for hidden, K, lambd, keep_prob, bn in itertools.product(
+        K_HIDDEN, (2, 3, 10), (0.0, 0.7), (1.0, 0.7), (0, 1)
+    )
+    if not (hidden == 0 and bn)  # batch norm is for hidden layers only
+]
+
+
+@pytest.mark.parametrize(("hidden", "K", "lambd", "keep_prob", "batch_norm"), K_GRAD_CHECK_CASES)
+def test_k_class_backprop_matches_numerical_gradient(hidden, K, lambd, keep_prob, batch_norm):
+    parameters = k_class_network(4, K_HIDDEN[hidden], K, bool(batch_norm), seed=20 + K + hidden)
+    X, Y = make_k_class_data(4, 8, K, seed=hidden)
+
+    error = nn.gradient_check(X, Y, parameters, lambd=lambd, keep_prob=keep_prob, seed=3)
+
+    assert error < GRAD_CHECK_TOLERANCE
+
+
+@pytest.mark.parametrize("K", [1, 3])
+def test_gradient_check_of_a_float32_network_is_the_float64_check_of_its_numbers(K):
+    parameters = k_class_network(4, [4, 3], K, batch_norm=True, seed=21, dtype=np.float32)
+    X, Y = make_k_class_data(4, 8, max(K, 2), seed=21, dtype=np.float32)
+    as_float64 = {key: value.astype(np.float64) for key, value in parameters.items()}
+
+    error = nn.gradient_check(X, Y, parameters, lambd=0.7, keep_prob=0.7)
+
+    assert error < GRAD_CHECK_TOLERANCE
+    assert error == nn.gradient_check(X.astype(np.float64), Y, as_float64, lambd=0.7, keep_prob=0.7)
+
+
+def tempered_softmax(softmax):
+    """A forward pass whose output is ``softmax(1.1 Z)``: the backward pass's ``AL - Y`` is
+    then 10% short of the true gradient."""
+    return lambda Z: softmax(1.1 * Z)
+
+
+def gradient_of_the_next_class(backward_propagation):
+    """A backward pass that gives class k's output-layer gradient to class k + 1 (mod K)."""
+
+    def wrong(*args, **kwargs):
+        grads = backward_propagation(*args, **kwargs)
+        L = max(int(key[2:]) for key in grads if key.startswith("dW"))
+        return {
+            **grads,
+            f"dW{L}": np.roll(grads[f"dW{L}"], 1, axis=0),
+            f"db{L}": np.roll(grads[f"db{L}"], 1, axis=0),
+        }
+
+    return wrong
+
+
+@pytest.mark.parametrize(
+    ("target", "make_wrong"),
+    [("softmax", tempered_softmax), ("backward_propagation", gradient_of_the_next_class)],
+)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_gradient_check_catches_a_wrong_k_class_backward_pass(
+    monkeypatch, target, make_wrong, dtype
+):
+    parameters = k_class_network(4, [4], 3, batch_norm=True, seed=22, dtype=dtype)
+    X, Y = make_k_class_data(4, 8, 3, seed=22, dtype=dtype)
+    correct = nn.gradient_check(X, Y, parameters, lambd=0.7, keep_prob=0.7)
+
+    monkeypatch.setattr(nn, target, make_wrong(getattr(nn, target)))
+    wrong = nn.gradient_check(X, Y, parameters, lambd=0.7, keep_prob=0.7)
+
+    assert correct < GRAD_CHECK_TOLERANCE
+    assert wrong > 1e-3
+
+
+@pytest.mark.parametrize("batch_norm", [False, True])
+@pytest.mark.parametrize("hidden", [[], [5, 4]])
+def test_k_class_grads_have_exactly_a_d_key_per_trainable_array(hidden, batch_norm):
+    parameters = k_class_network(3, hidden, 4, batch_norm, seed=23)
+    X, Y = make_k_class_data(3, 6, 4, seed=23)
+    AL, caches = nn.forward_propagation(X, parameters, 0.8, rng=0)
+
+    grads = nn.backward_propagation(AL, Y, caches, 0.1, 0.8)
+
+    trainable = nn.trainable_keys(parameters)
+    assert grads.keys() == {f"d{key}" for key in trainable}
+    for key in trainable:
+        assert grads[f"d{key}"].shape == parameters[key].shape, key
+
+
+# Prediction: the most probable class
+
+
+@pytest.mark.parametrize("batch_norm", [False, True])
+@pytest.mark.parametrize("K", [2, 3, 10])
+def test_predict_on_a_k_class_network_is_the_argmax_of_predict_proba(K, batch_norm):
+    parameters = k_class_network(4, [6], K, batch_norm, seed=24)
+    X, _ = make_k_class_data(4, 40, K, seed=24)
+
+    labels = nn.predict(X, parameters)
+    probabilities = nn.predict_proba(X, parameters)
+
+    assert probabilities.shape == (K, 40)
+    assert ((probabilities >= 0) & (probabilities <= 1)).all()
+    np.testing.assert_allclose(probabilities.sum(axis=0), 1.0, rtol=0, atol=1e-14)
+    assert labels.shape == (1, 40) and labels.dtype == np.int64
+    np.testing.assert_array_equal(labels[0], np.argmax(probabilities, axis=0))
+    assert len(np.unique(labels)) > 1, "the test needs a network that predicts several classes"
+
+
+@pytest.mark.parametrize("threshold", [0.3, 0.7, 0.0, 1.0])
+@pytest.mark.parametrize("K", [2, 3])
+def test_a_threshold_other_than_the_default_is_refused_by_a_k_class_network(K, threshold):
+    parameters = k_class_network(4, [5], K, seed=25)
+    X, _ = make_k_class_data(4, 5, K, seed=25)
+    sigmoid_network = make_parameters([4, 5, 1], seed=25)
+
+    with pytest.raises(ValueError, match=r"threshold .* K = \d softmax outputs"):
+        nn.predict(X, parameters, threshold=threshold)
+    np.testing.assert_array_equal(
+        nn.predict(X, parameters, threshold=0.5), nn.predict(X, parameters)
+    )
+    assert nn.predict(X, sigmoid_network, threshold=threshold).shape == (1, 5)
+
+
+def test_test_time_augmentation_averages_the_K_probabilities_over_the_views():
+    parameters = k_class_network(4, [5], 3, seed=26)
+    X, _ = make_k_class_data(4, 7, 3, seed=26)
+    views = [lambda X: X[::-1], lambda X: -X]
+    expected = sum(nn.predict_proba(view(X), parameters) for view in [lambda X: X, *views]) / 3
+
+    probabilities = nn.predict_proba(X, parameters, tta=views)
+
+    assert probabilities.shape == (3, 7)
+    np.testing.assert_allclose(probabilities, expected, rtol=1e-15)
+    np.testing.assert_allclose(probabilities.sum(axis=0), 1.0, rtol=0, atol=1e-15)
+    np.testing.assert_array_equal(
+        nn.predict(X, parameters, tta=views), np.argmax(expected, axis=0)[None, :]
+    )
+
+
+@pytest.mark.parametrize(
+    ("probabilities", "threshold", "expected"),
+    [
+        pytest.param([[0.2, 0.5, 0.51, 0.9]], 0.5, [[0, 0, 1, 1]], id="one row: p > 0.5"),
+        pytest.param([[0.2, 0.5, 0.51, 0.9]], 0.8, [[0, 0, 0, 1]], id="one row: p > threshold"),
+        pytest.param([[0, 1, 1, 0]], 0.5, [[0, 1, 1, 0]], id="0/1 labels come back"),
+        pytest.param(
+            [[0.1, 0.5, 0.3], [0.6, 0.2, 0.3], [0.3, 0.3, 0.4]],
+            0.5,
+            [[1, 0, 2]],
+            id="K rows: argmax",
+        ),
+        pytest.param(
+            [[0.4, 0.5, 1 / 3], [0.4, 0.5, 1 / 3], [0.2, 0.0, 1 / 3]],
+            0.5,
+            [[0, 0, 0]],
+            id="ties: the first class",
+        ),
+        pytest.param([[0.4, 0.7], [0.6, 0.3]], 0.9, [[1, 0]], id="two rows: argmax, not threshold"),
+        pytest.param(
+            [[0, 1, 0, 0], [0, 0, 0, 1], [1, 0, 1, 0]], 0.5, [[2, 0, 2, 1]], id="one-hot labels"
+        ),
+    ],
+)
+def test_probabilities_to_labels_thresholds_one_row_and_takes_the_argmax_of_K(
+    probabilities, threshold, expected
+):
+    labels = nn.probabilities_to_labels(np.array(probabilities), threshold)
+
+    assert labels.dtype == np.int64
+    np.testing.assert_array_equal(labels, expected)
+
+
+def test_a_two_class_softmax_network_is_a_k_class_network():
+    """Its probabilities are ``(2, m)``, its prediction their argmax, and a threshold is refused,
+    although it computes what a sigmoid network computes."""
+    parameters = k_class_network(4, [5], 2, seed=27)
+    X, _ = make_k_class_data(4, 9, 2, seed=27)
+
+    probabilities = nn.predict_proba(X, parameters)
+
+    assert probabilities.shape == (2, 9)
+    np.testing.assert_array_equal(nn.predict(X, parameters), np.argmax(probabilities, axis=0)[None])
+    with pytest.raises(ValueError, match="threshold"):
+        nn.predict(X, parameters, threshold=0.6)
+
+
+# Initialisation: he, random or zeros, for any output
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("batch_norm", [False, True])
+@pytest.mark.parametrize("layers_dims", [[5, 4, 1], [5, 4, 3, 10]])
+def test_initialize_parameters_he_is_initialize_parameters_he_bit_for_bit(
+    layers_dims, batch_norm, dtype
+):
+    expected = nn.initialize_parameters_he(layers_dims, seed=4, batch_norm=batch_norm, dtype=dtype)
+
+    assert_unchanged(nn.initialize_parameters(layers_dims, "he", 4, batch_norm, dtype), expected)
+    assert_unchanged(
+        nn.initialize_parameters(layers_dims, seed=4, batch_norm=batch_norm, dtype=dtype), expected
+    )
+
+
+def test_a_k_class_network_has_a_K_row_output_layer():
+    parameters = nn.initialize_parameters([5, 4, 3], seed=0, batch_norm=True)
+
+    assert parameters["W2"].shape == (3, 4)
+    np.testing.assert_array_equal(parameters["b2"], np.zeros((3, 1)))
+
+
+def test_random_initialisation_draws_weights_of_standard_deviation_10_and_zero_biases():
+    parameters = nn.initialize_parameters([400, 300, 3], method="random", seed=0)
+
+    for key, size in (("W1", 120_000), ("W2", 900)):
+        W = parameters[key]
+        assert W.size == size
+        assert W.std() == pytest.approx(10.0, rel=5 / math.sqrt(2 * size)), key
+        assert abs(W.mean()) < 5 * 10 / math.sqrt(size), key
+    np.testing.assert_array_equal(parameters["b1"], np.zeros((300, 1)))
+    np.testing.assert_array_equal(parameters["b2"], np.zeros((3, 1)))
+
+
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_zeros_initialisation_makes_every_weight_and_bias_zero(batch_norm):
+    parameters = nn.initialize_parameters([5, 4, 3], method="zeros", seed=0, batch_norm=batch_norm)
+
+    for key in ("W1", "W2", "b2", *(["beta1"] if batch_norm else ["b1"])):
+        assert not parameters[key].any(), key
+    if batch_norm:
+        np.testing.assert_array_equal(parameters["gamma1"], np.ones((4, 1)))
+
+
+@pytest.mark.parametrize("method", ["xavier", "He", "", None, 1, ["he"]])
+def test_an_unknown_initialisation_method_is_refused_naming_method(method):
+    with pytest.raises(ValueError, match=r"method must be one of \('he', 'random', 'zeros'\)"):
+        nn.initialize_parameters([4, 3, 2], method=method)
+
+
+# No function modifies its arguments, K classes too
+
+
+@pytest.mark.parametrize("labels", ["integer", "one-hot"])
+@pytest.mark.parametrize("name", CALLS)
+def test_no_function_modifies_its_arguments_on_a_k_class_network(name, labels):
+    layers_dims = [4, 6, 5, 3]
+    parameters = make_parameters(layers_dims, batch_norm=True, seed=28)
+    X, Y = make_k_class_data(4, 10, 3, seed=28)
+    Y = one_hot(Y, 3) if labels == "one-hot" else Y
+    AL, caches = nn.forward_propagation(X, parameters, 0.7, rng=2)
+    arguments = {
+        "layers_dims": layers_dims,
+        "X": X,
+        "Y": Y,
+        "parameters": parameters,
+        "AL": AL,
+        "caches": caches,
+    }
+    before = copy.deepcopy(arguments)
+
+    CALLS[name](arguments)
+
+    assert_unchanged(arguments, before)

@@ -226,8 +226,9 @@ def test_broken_labels_are_refused_naming_Y(problem, how):
     assert_refused(lambda: nn.compute_cost(AL, bad), r"\bY\b")
     assert_refused(lambda: nn.backward_propagation(AL, bad, caches), r"\bY\b")
     assert_refused(lambda: nn.gradient_check(X, bad, parameters, max_entries=1), r"\bY\b")
-    assert_refused(lambda: ms.accuracy(bad, Y), r"\bY\b")
-    assert_refused(lambda: ms.balanced_accuracy(Y, bad), "Y_pred|Y")
+    if how != "2":  # 2 is a class label for the metrics, which count K classes
+        assert_refused(lambda: ms.accuracy(bad, Y), r"\bY\b")
+        assert_refused(lambda: ms.balanced_accuracy(Y, bad), "Y_pred|Y")
     assert_refused(lambda: augmentation.balance_classes(X, bad), r"\bY\b")
 
 

@@ -1,0 +1,97 @@
+"""A learner coming from the Coursera course meets its habits with guidance, not a traceback.
+
+The course's function names raise an AttributeError that names this library's function; the
+likely mistakes with ``model()``'s result and the course's ``predict(X, y, parameters)`` are
+named in the error; no message prints an array's contents.
+"""
+
+import numpy as np
+import pytest
+
+import neural_net_optimized as nno
+import neural_network as nn
+import validation
+
+COURSE = [
+    (nn, "initialize_parameters_deep", "initialize_parameters"),
+    (nn, "L_model_forward", "forward_propagation"),
+    (nn, "L_model_backward", "backward_propagation"),
+    (nn, "update_parameters", "update_parameters_with_gd"),
+    (nno, "update_parameters", "update_parameters_with_gd"),
+    (nno, "L_layer_model", "model("),
+    (nn, "convert_to_one_hot", "one_hot"),
+]
+
+
+@pytest.mark.parametrize(("module", "name", "ours"), COURSE)
+def test_a_course_name_raises_an_attribute_error_naming_ours(module, name, ours):
+    with pytest.raises(AttributeError, match=name) as error:
+        getattr(module, name)
+    assert ours in str(error.value)
+    assert "README" in str(error.value)
+
+
+def test_the_named_functions_exist_and_no_course_name_is_an_alias():
+    for module, name, ours in COURSE:
+        assert not hasattr(module, name)
+        home = nno if ours.startswith("update") or ours.startswith("model") else nn
+        assert hasattr(home, ours.removesuffix("(")), ours
+    with pytest.raises(ImportError):
+        from neural_network import L_model_forward  # noqa: F401
+    with pytest.raises(AttributeError, match="no attribute 'no_such_name'$"):
+        nn.no_such_name  # noqa: B018
+
+
+def small_network():
+    rng = np.random.default_rng(0)
+    X, Y = rng.standard_normal((3, 20)), rng.integers(0, 2, (1, 20))
+    return X, Y, nno.model(X, Y, [3, 4, 1], num_epochs=2)
+
+
+def test_predict_with_model_s_whole_result_says_to_unpack_it():
+    X, _, result = small_network()
+    with pytest.raises(TypeError, match=r"model\(\) returns \(parameters, history\)"):
+        nn.predict(X, result)
+
+
+def test_the_course_s_predict_x_y_parameters_says_what_the_signature_is():
+    X, Y, (parameters, _) = small_network()
+    with pytest.raises(TypeError) as error:
+        nn.predict(X, Y, parameters)
+    message = str(error.value)
+    assert "predict(X, parameters)" in message and "accuracy(y" in message
+    assert len(message) < 300 and "[" not in message  # no array contents
+
+
+@pytest.mark.parametrize(
+    "value",
+    [np.arange(1000.0), [np.ones(3)] * 2, {"W1": np.ones((50, 50))}, "x" * 500, list(range(99))],
+)
+def test_describe_never_shows_an_array_s_contents_and_stays_short(value):
+    text = validation.describe(value)
+    assert len(text) < 60
+    assert "1." not in text and "999" not in text
+
+
+def test_decay_given_as_a_string_says_a_function_is_wanted():
+    X, Y, _ = small_network()
+    with pytest.raises(TypeError, match=r"decay must be a function such as update_lr"):
+        nno.model(X, Y, [3, 1], decay="update_lr", num_epochs=1)
+
+
+def test_channel_standardisation_of_inputs_that_are_not_square_rgb_images_is_refused():
+    X, Y, _ = small_network()
+    X6 = np.vstack([X, X])  # 6 features: 3 "channels" of 2 values, not an image
+    with pytest.raises(ValueError, match="standardize='feature'"):
+        nno.model(X6, Y, [6, 1], standardize="channel", num_epochs=1)
+    with pytest.raises(ValueError, match="standardize='feature'"):
+        nn.fit_standardizer(X6, per="channel")
+    assert nn.fit_standardizer(np.ones((12, 5)), per="channel")["input_mean"].shape == (12, 1)
+
+
+def test_mini_batch_size_zero_says_none_is_full_batch_and_how_the_command_line_spells_it():
+    X, Y, _ = small_network()
+    with pytest.raises(ValueError, match=r"None for full batch.*--mini-batch-size 0"):
+        nno.model(X, Y, [3, 1], mini_batch_size=0, num_epochs=1)
+    _, history = nno.model(X, Y, [3, 1], mini_batch_size=None, num_epochs=1)
+    assert len(history["cost"]) == 1
