@@ -37,11 +37,17 @@ FULL = os.environ.get("CAT_NOTEBOOK_FULL") == "1"
 FINAL_SECTION = "## 9."
 BEYOND_SECTIONS = ["## 1.", "## 2.", "## 3.", "## 4.", "## 5.", "## 6."]
 
-_executed = {}  # notebook name -> (executed notebook, its temporary directory, seconds)
+# notebook name -> (executed notebook, its temporary directory, seconds), or the error it raised
+_executed = {}
 
 
 def _execute(path, tmp_path_factory):
-    """Run a copy of the notebook at ``path`` once per test session, in quick or full mode."""
+    """Run a copy of the notebook at ``path`` once per test session, in quick or full mode.
+
+    A notebook that failed is not run again for the next fixture: its error is raised again.
+    """
+    if isinstance(_executed.get(path.name), Exception):
+        raise _executed[path.name]
     if path.name in _executed:
         return _executed[path.name]
     if path == NOTEBOOK:
@@ -72,6 +78,9 @@ def _execute(path, tmp_path_factory):
         )
         # nbclient raises CellExecutionError, naming the cell, on any error.
         client.execute()
+    except Exception as error:
+        _executed[path.name] = error
+        raise
     finally:
         monkeypatch.undo()
     _executed[path.name] = notebook, tmp, time.perf_counter() - start
