@@ -1,17 +1,31 @@
-# Two commands do all the set-up on a fresh machine:
-#   make train   creates .venv, installs requirements.txt, places the data, trains the final cat
-#                classifier on all training images and reports its test accuracy
-#   make test    the same set-up, then lint and the whole test suite, the notebooks in their
-#                quick mode (under a minute on 2 cores)
-# Also: make notebook (re-run and save both notebooks), make notebook-check (run them in full on
-# copies, as CI does), make search (rerun the model search, about ten minutes), make benchmark.
+# make help lists the targets. Two commands do all the set-up on a fresh machine:
+#   make train   creates .venv, installs requirements.txt, trains the final cat classifier on all
+#                training images and reports its test accuracy (the cat files: README, "Getting
+#                the data")
+#   make test    the same set-up, then lint and the whole test suite, both notebooks in a quick
+#                mode (about a minute on 2 cores)
 PYTHON ?= python3
 VENV ?= .venv
-DATA_SRC ?= ../shared/datasets
+# Where to copy the cat files from into datasets/ when they are not there yet: DATA_SRC=folder,
+# else $CAT_DATA_DIR, else ../shared/datasets (where the project's own machines keep them).
+DATA_SRC ?=
+DATA_DIRS = $(DATA_SRC) $(CAT_DATA_DIR) ../shared/datasets
 DATA_FILES = datasets/train_catvnoncat.h5 datasets/test_catvnoncat.h5
 BIN = $(VENV)/bin
 
-.PHONY: train test lint notebook notebook-check search benchmark data venv
+.PHONY: help train test lint notebook notebook-check search benchmark benchmark-check data venv
+
+help:
+	@echo "make train            set up, train the chosen cat classifier, report its test accuracy"
+	@echo "                      (flags: make train ARGS=\"--seed 3\"; ARGS=\"--help\" lists them)"
+	@echo "make test             set up, ruff, the whole test suite, both notebooks in a quick mode"
+	@echo "make notebook         re-run both notebooks and save them with their outputs"
+	@echo "make notebook-check   run both notebooks in full on copies and check them (CI does)"
+	@echo "make benchmark        time model() against PyTorch and scikit-learn (docs/performance.md)"
+	@echo "make benchmark-check  a tiny run of every benchmark workload (CI does)"
+	@echo "make search           rerun the cat model search (about ten minutes) into docs/cat_search.json"
+	@echo "make venv, make data  only the set-up: .venv from requirements.txt; the cat files"
+	@echo "                      into datasets/ (make data DATA_SRC=/folder/with/the/h5/files)"
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt
@@ -20,12 +34,14 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-# Copy the cat images from DATA_SRC when they are not in datasets/ yet (see README: Getting the data).
+# The cat files go in datasets/ (git-ignored), copied from the first of DATA_DIRS that has them.
 data: $(DATA_FILES)
 datasets/%.h5:
 	@mkdir -p datasets
-	@if [ -f "$(DATA_SRC)/$*.h5" ]; then cp "$(DATA_SRC)/$*.h5" $@; \
-	else echo "warning: $(DATA_SRC)/$*.h5 not found; see README.md, 'Getting the data'" >&2; fi
+	@for dir in $(DATA_DIRS); do \
+	  if [ -f "$$dir/$*.h5" ]; then cp "$$dir/$*.h5" $@ && echo "copied $$dir/$*.h5" && exit 0; fi; \
+	done; \
+	echo "note: datasets/$*.h5 is missing: put it there, or run make with DATA_SRC=/folder/with/it (README.md, 'Getting the data')" >&2
 
 train: venv data
 	$(BIN)/python -m cat_cli $(ARGS)
@@ -49,3 +65,6 @@ search: venv data
 
 benchmark: venv data
 	$(BIN)/python benchmarks/benchmark.py $(ARGS)
+
+benchmark-check: venv data
+	BENCHMARK_SMOKE=1 $(BIN)/python -m pytest tests/test_benchmark.py

@@ -6,6 +6,9 @@ with one thread per run, so that it stays quick and is not thrown by other proce
 machine. The peers (PyTorch, scikit-learn) are optional: where one is missing it must be
 reported as skipped, not crash the run. One test hides both, whatever is installed, to check
 exactly that. No test asserts anything about the times themselves.
+
+The two runs of every workload take half a minute together, more than the rest of the suite can
+spare: they run when ``BENCHMARK_SMOKE=1``, as ``make benchmark-check`` (and so CI) sets it.
 """
 
 import json
@@ -24,6 +27,10 @@ import cat_data
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "benchmarks" / "benchmark.py"
 WORKLOADS = ("gd", "adam_bn", "adam_mb")
+SMOKE = pytest.mark.skipif(
+    os.environ.get("BENCHMARK_SMOKE") != "1",
+    reason="a run of every workload: make benchmark-check runs it (BENCHMARK_SMOKE=1), as CI does",
+)
 PEERS = ("torch", "sklearn")
 
 
@@ -74,6 +81,7 @@ def check_ours(entry):
     assert entry["ratio_ours_over_this"] == pytest.approx(1.0)
 
 
+@SMOKE
 def test_every_workload_has_our_result_and_peers_are_run_or_skipped(tmp_path):
     report, stdout = run_benchmark(tmp_path, "--peers", "ours,torch,sklearn", "--dtype", "float32")
     for workload in WORKLOADS:
@@ -134,6 +142,7 @@ def test_absent_peers_are_reported_as_skipped(tmp_path):
         assert f"Skipped {peer}" in stdout
 
 
+@SMOKE
 def test_k_classes_scaling_and_digits_are_reported(tmp_path):
     # One of each new kind of workload: the 10-class problem, one cell of the scaling table, and
     # the digits. float32 keeps it short: the digits are float64 only, so they run alone.
