@@ -12,7 +12,7 @@ notebook-check`` does; CI does that as a step of its own (see ``.ci/run``).
 
 The committed outputs, the ones a reader sees, are checked without running anything: a full
 run, no errors, numbers printed as plain Python values, each test set first shown in its
-notebook's final section, and the README's results table copied from the cat notebook's.
+notebook's final section, and docs/results.md's table copied from the cat notebook's.
 """
 
 import os
@@ -213,9 +213,9 @@ def test_the_test_set_class_share_is_shown_only_in_the_final_section(committed):
                 assert not ("test" in line and "cats" in line), line
 
 
-def test_the_readme_results_table_is_the_notebooks(committed):
-    readme = (ROOT / "README.md").read_text()
-    assert _results_table(committed) in readme, "copy the notebook's results table to README"
+def test_the_results_table_of_docs_results_is_the_notebooks(committed):
+    results = (ROOT / "docs" / "results.md").read_text()
+    assert _results_table(committed) in results, "copy the notebook's table to docs/results.md"
 
 
 # ---------------------------------------------------------------------------------------------
