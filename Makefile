@@ -6,10 +6,11 @@
 #                mode (about a minute on 2 cores)
 PYTHON ?= python3
 VENV ?= .venv
-# Where to copy the cat files from into datasets/ when they are not there yet: DATA_SRC=folder,
-# else $CAT_DATA_DIR, else ../shared/datasets (where the project's own machines keep them).
+# Where to copy the cat files from into datasets/ when they are not there yet: DATA_SRC=folder
+# (and only there, when given), else $CAT_DATA_DIR, else ../shared/datasets (where the project's
+# own machines keep them).
 DATA_SRC ?=
-DATA_DIRS = $(DATA_SRC) $(CAT_DATA_DIR) ../shared/datasets
+DATA_DIRS = $(if $(DATA_SRC),$(DATA_SRC),$(CAT_DATA_DIR) ../shared/datasets)
 DATA_FILES = datasets/train_catvnoncat.h5 datasets/test_catvnoncat.h5
 BIN = $(VENV)/bin
 
@@ -41,7 +42,7 @@ datasets/%.h5:
 	@for dir in $(DATA_DIRS); do \
 	  if [ -f "$$dir/$*.h5" ]; then cp "$$dir/$*.h5" $@ && echo "copied $$dir/$*.h5" && exit 0; fi; \
 	done; \
-	echo "note: datasets/$*.h5 is missing: put it there, or run make with DATA_SRC=/folder/with/it (README.md, 'Getting the data')" >&2
+	echo "note: datasets/$*.h5 is missing and not in: $(DATA_DIRS). Put it in datasets/, or run make with DATA_SRC=/folder/with/it (README.md, 'Getting the data')" >&2
 
 train: venv data
 	$(BIN)/python -m cat_cli $(ARGS)

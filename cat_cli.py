@@ -178,7 +178,8 @@ def build_parser(defaults=None):
     arg("--dtype", choices=("float32", "float64"), default="float32")
     arg("--dev-fraction", type=_number(float, 0.0, 1.0, high_open=True), default=0.0,
         help="part of the training images to hold out as a dev set (0: train on all)")  # fmt: skip
-    arg("--data-dir", default=None, help="directory with the .h5 files (default: datasets/)")
+    arg("--data-dir", default=None,
+        help="directory with the .h5 files (None: $CAT_DATA_DIR, then datasets/)")  # fmt: skip
     arg("--output-dir", default="outputs", help="where the parameters and cost curve go")
     arg("--print-cost", action=argparse.BooleanOptionalAction, default=False)
     return parser

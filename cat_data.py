@@ -63,8 +63,8 @@ def _how_to_get_the_files():
     """Return the paragraph, shared by every error message, that says how to get the data."""
     digests = "\n".join(f"  {name}  {digest}" for name, digest in SHA256.items())
     return (
-        "The files are train_catvnoncat.h5 and test_catvnoncat.h5 from the week 4 assignment "
-        'of the deeplearning.ai course "Neural Networks and Deep Learning". '
+        "The files are train_catvnoncat.h5 and test_catvnoncat.h5 from the week 2 and 4 "
+        'assignments of the deeplearning.ai course "Neural Networks and Deep Learning". '
         f"Put them in {DEFAULT_DATA_DIR}, or point the environment variable {DATA_DIR_ENV} "
         "(or the data_dir argument) at the directory that holds them. "
         "See README.md, section 'Getting the data'.\n"
@@ -339,3 +339,8 @@ def load_image(path, size=IMAGE_SHAPE[:2]):
 def class_balance(Y):
     """Return the fraction of examples labelled 1 (cat) in ``Y`` of shape (1, m), as a float."""
     return float(np.mean(validation.check_Y(Y, dtype=None) == 1))
+
+
+def __getattr__(name):
+    """``cat_data.load_data`` (the course's loader) and its kin: an error naming ours."""
+    raise validation.course_name_error(__name__, name)

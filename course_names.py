@@ -29,6 +29,18 @@ COURSE_NAMES = {
     "backward_propagation_with_dropout": "backward_propagation(AL, Y, caches, keep_prob=...)",
     "gradient_check_n": "gradient_check(X, Y, parameters)",
     "convert_to_one_hot": "one_hot(Y, num_classes)",
+    # The course's training helpers, asked of the math module: they live in the trainer.
+    "model": "neural_net_optimized.model(X, Y, layers_dims, ...)",
+    "update_lr": "neural_net_optimized.update_lr",
+    "schedule_lr_decay": "neural_net_optimized.schedule_lr_decay",
+    "random_mini_batches": "neural_net_optimized.random_mini_batches",
+    "initialize_adam": "neural_net_optimized.initialize_adam",
+    "initialize_velocity": "neural_net_optimized.initialize_velocity",
+    "update_parameters_with_adam": "neural_net_optimized.update_parameters_with_adam",
+    "update_parameters_with_momentum": "neural_net_optimized.update_parameters_with_momentum",
+    # The course's data loader.
+    "load_data": "cat_data.load_cat_data() for the raw images and labels, then "
+    "cat_data.flatten_and_scale(images) for the (12288, m) matrix",
 }
 
 

@@ -214,8 +214,9 @@ def check_parameters_dict(parameters):
         )
     elif isinstance(parameters, np.ndarray):
         hint = (
-            " (labels?): the signature is predict(X, parameters); the course's predict(X, y, "
-            "parameters) becomes model_selection.accuracy(y, predict(X, parameters))"
+            " (labels, or X?): here X comes first and parameters last, as in predict(X, "
+            "parameters) and gradient_check(X, Y, parameters); the course's predict(X, y, "
+            "parameters) becomes metrics.accuracy(y, predict(X, parameters))"
         )
     raise TypeError(f"parameters must be a dict of arrays, got {describe(parameters)}{hint}")
 
