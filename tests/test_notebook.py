@@ -10,7 +10,7 @@ as ``make notebook`` does; CI does that as a step of its own (see ``.ci/run``).
 
 The committed outputs, the ones a reader sees, are checked without running anything: a full
 run, numbers printed as plain Python values, the test set's class share first shown in the
-final section, and the README's results table copied from the notebook's.
+final section, and the results table of ``docs/results.md`` copied from the notebook's.
 """
 
 import os
@@ -159,6 +159,8 @@ def test_the_test_set_class_share_is_shown_only_in_the_final_section(committed):
                 assert not ("test" in line and "cats" in line), line
 
 
-def test_the_readme_results_table_is_the_notebooks(committed):
-    readme = (ROOT / "README.md").read_text()
-    assert _results_table(committed) in readme, "copy the notebook's results table to README"
+def test_the_results_table_of_docs_results_md_is_the_notebooks(committed):
+    results = (ROOT / "docs" / "results.md").read_text()
+    assert _results_table(committed) in results, (
+        "copy the notebook's results table to docs/results.md"
+    )
