@@ -148,22 +148,23 @@ def test_the_first_layer_product_helper_is_w_times_a(order):
 # ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("lambd", [0.2, 0.0])  # gd without L2 works in the row space of X
 @pytest.mark.parametrize("optimizer", OPTIMIZERS)
 @pytest.mark.parametrize("layers_dims", [[6, 1], [6, 4, 1], [6, 5, 3, 1], [6, 4, 3]])
-def test_seeds_trained_together_are_the_seeds_trained_one_by_one(optimizer, layers_dims):
+def test_seeds_trained_together_are_the_seeds_trained_one_by_one(optimizer, layers_dims, lambd):
     rng = np.random.default_rng(4)
     X = rng.standard_normal((6, 40))
     K = layers_dims[-1]
     Y = rng.integers(0, max(K, 2), (1, 40))
     options = dict(optimizer=optimizer, learning_rate=0.01, num_epochs=25, mini_batch_size=None,
-                   lambd=0.2, decay=0.05)  # fmt: skip
+                   lambd=lambd, decay=0.05)  # fmt: skip
     together = nno.train_seeds(X, Y, layers_dims, [0, 3, 7], **options)
     for seed, (parameters, history) in zip([0, 3, 7], together, strict=True):
         expected, expected_history = nno.model(X, Y, layers_dims, seed=seed, **options)
         assert parameters.keys() == expected.keys()
         for key in expected:
-            np.testing.assert_allclose(parameters[key], expected[key], rtol=1e-12, atol=1e-14)
-        np.testing.assert_allclose(history["cost"], expected_history["cost"], rtol=1e-12)
+            np.testing.assert_allclose(parameters[key], expected[key], rtol=1e-11, atol=1e-13)
+        np.testing.assert_allclose(history["cost"], expected_history["cost"], rtol=1e-11)
         assert history["learning_rate"] == expected_history["learning_rate"]
 
 
@@ -205,3 +206,16 @@ def test_a_diverging_run_trained_together_raises_floating_point_error():
     with pytest.raises(FloatingPointError, match=r"epoch \d+.*learning rate"):
         nno.train_seeds(X, (X[:1] > 0).astype(int), [5, 8, 4, 1], [0, 1], optimizer="gd",
                         learning_rate=1e50, num_epochs=100, mini_batch_size=None)  # fmt: skip
+
+
+def test_gradient_descent_without_l2_in_the_row_space_of_many_features_matches_one_by_one():
+    """More features than examples, as in the cat images: W1 = W1_0 + C X^T holds exactly."""
+    rng = np.random.default_rng(7)
+    X, Y = rng.random((300, 20)), rng.integers(0, 2, (1, 20))
+    options = dict(optimizer="gd", learning_rate=0.05, num_epochs=200, mini_batch_size=None)
+    together = nno.train_seeds(X, Y, [300, 7, 1], [0, 1], **options)
+    for seed, (parameters, history) in zip([0, 1], together, strict=True):
+        expected, expected_history = nno.model(X, Y, [300, 7, 1], seed=seed, **options)
+        for key in expected:
+            np.testing.assert_allclose(parameters[key], expected[key], rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(history["cost"], expected_history["cost"], rtol=1e-10)
