@@ -141,24 +141,26 @@ def build_parser(defaults=None):
         "random search scored by 3 x 4-fold stratified cross-validation on the training images "
         "alone (balanced accuracy; docs/cat_search.json), with lambd and epochs matched for "
         "training on all 209. `make search` (python -m cat_cli search --output "
-        "docs/cat_search.json) reruns that search.",
+        "docs/cat_search.json) reruns that search; `python -m cat_cli search --help` says how.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     arg = parser.add_argument
     arg("--hidden", type=_hidden, default=d["hidden"], help="hidden layer sizes, e.g. 20,7,5")
-    arg("--optimizer", choices=nno.OPTIMIZERS, default=d["optimizer"])
-    arg("--learning-rate", type=POSITIVE, default=d["learning_rate"])
-    arg("--num-epochs", type=EPOCHS, default=d["num_epochs"])
+    arg("--optimizer", choices=nno.OPTIMIZERS, default=d["optimizer"], help="update rule")
+    arg("--learning-rate", type=POSITIVE, default=d["learning_rate"], help="learning rate alpha_0")
+    arg("--num-epochs", type=EPOCHS, default=d["num_epochs"], help="passes over the images")
     arg("--mini-batch-size", type=NON_NEGATIVE_INT, default=d["mini_batch_size"] or 0,
         help="examples per update; 0 means full batch (model(mini_batch_size=None))")  # fmt: skip
     arg("--lambd", type=NON_NEGATIVE, default=d["lambd"], help="L2 strength")
     arg("--keep-prob", type=KEEP_PROB, default=d["keep_prob"],
         help="dropout keep probability")  # fmt: skip
-    arg("--batch-norm", action=argparse.BooleanOptionalAction, default=d["batch_norm"])
+    arg("--batch-norm", action=argparse.BooleanOptionalAction, default=d["batch_norm"],
+        help="batch-normalise the hidden layers")  # fmt: skip
     arg("--beta", type=AVERAGE_WEIGHT, default=0.9, help="momentum")
-    arg("--beta1", type=AVERAGE_WEIGHT, default=0.9)
-    arg("--beta2", type=AVERAGE_WEIGHT, default=0.999)
-    arg("--epsilon", type=POSITIVE, default=1e-8)
+    arg("--beta1", type=AVERAGE_WEIGHT, default=0.9, help="Adam's first-moment average")
+    arg("--beta2", type=AVERAGE_WEIGHT, default=0.999,
+        help="RMSprop's and Adam's second-moment average")  # fmt: skip
+    arg("--epsilon", type=POSITIVE, default=1e-8, help="added to sqrt(s) in the update")
     arg("--decay", type=NON_NEGATIVE, default=None, help="inverse-time learning-rate decay rate")
     arg("--decay-every", type=POSITIVE_INT, default=None, help="apply the decay every k epochs")
     arg("--early-stopping", type=POSITIVE_INT, default=None,
@@ -167,21 +169,23 @@ def build_parser(defaults=None):
         help="fit a standardizer on the training images: none, feature or channel")  # fmt: skip
     arg("--augment", type=_augmentation, default=d["augment"],
         help="training-set augmentation: none, or flips, shifts, balance joined by +")  # fmt: skip
-    arg("--shift-copies", type=_number(int, 0, 50), default=d["shift_copies"])
+    arg("--shift-copies", type=_number(int, 0, 50), default=d["shift_copies"],
+        help="shifted copies of each image (with shifts in --augment)")  # fmt: skip
     arg("--max-shift", type=_number(int, 0, 63), default=d["max_shift"],
         help="pixels, less than the 64 of an image")  # fmt: skip
     arg("--tta", action=argparse.BooleanOptionalAction, default=True,
         help="predict with mirror test-time augmentation")  # fmt: skip
-    arg("--seed", type=NON_NEGATIVE_INT, default=0)
+    arg("--seed", type=NON_NEGATIVE_INT, default=0, help="the same seed gives the same run")
     arg("--ensemble", type=_number(int, 1, 100), default=1,
         help="train this many seeds (seed, seed + 1, ...) and report their ensemble")  # fmt: skip
-    arg("--dtype", choices=("float32", "float64"), default="float32")
+    arg("--dtype", choices=("float32", "float64"), default="float32", help="floating point type")
     arg("--dev-fraction", type=_number(float, 0.0, 1.0, high_open=True), default=0.0,
         help="part of the training images to hold out as a dev set (0: train on all)")  # fmt: skip
     arg("--data-dir", default=None,
         help="directory with the .h5 files (None: $CAT_DATA_DIR, then datasets/)")  # fmt: skip
     arg("--output-dir", default="outputs", help="where the parameters and cost curve go")
-    arg("--print-cost", action=argparse.BooleanOptionalAction, default=False)
+    arg("--print-cost", action=argparse.BooleanOptionalAction, default=False,
+        help="print the cost while training")  # fmt: skip
     return parser
 
 
@@ -403,14 +407,16 @@ def search_main(argv=None):
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument(
-        "--trials", type=_number(int, 1, 1000), default=experiment.SEARCH_SETTINGS["n_trials"]
-    )
+        "--trials", type=_number(int, 1, 1000), default=experiment.SEARCH_SETTINGS["n_trials"],
+        help="configurations to draw",
+    )  # fmt: skip
     parser.add_argument(
         "--output", type=Path, required=True, default=argparse.SUPPRESS,
         help="where to write the record (required; `make search` passes docs/cat_search.json, "
         "the record the training command reads)",
     )  # fmt: skip
-    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--data-dir", default=None,
+        help="directory with the .h5 files (None: $CAT_DATA_DIR, then datasets/)")  # fmt: skip
     args = parser.parse_args(argv)
     if not args.output.parent.is_dir() or args.output.is_dir():
         parser.error(f"--output {args.output}: not a file in an existing directory")

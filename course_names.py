@@ -2,8 +2,13 @@
 
 Accessing one of them on ``neural_network`` or ``neural_net_optimized`` (``nn.L_model_forward``)
 raises an AttributeError that says what to call instead (their module ``__getattr__`` asks
-:func:`course_name_error`). No aliases: one name for each function.
+:func:`course_name_error`). No aliases: one name for each function. The course's calls of
+``model()`` (``num_iterations=``, the optimiser as a fourth positional argument) get the same
+kind of guidance from :func:`guide_course_calls`.
 """
+
+import functools
+import inspect
 
 COURSE_NAMES = {
     "initialize_parameters_deep": "initialize_parameters(layers_dims) (He initialisation by "
@@ -52,3 +57,46 @@ def course_name_error(module, name):
             f"library: {COURSE_NAMES[name]} (see README, 'Coming from the course')"
         )
     return AttributeError(f"module {module!r} has no attribute {name!r}")
+
+
+# The course's keyword arguments of its training functions, and ours.
+COURSE_KEYWORDS = {
+    "num_iterations": "num_epochs here (with mini_batch_size=None, one epoch is one step of "
+    "gradient descent, as in the course)",
+}
+
+
+def guide_course_calls(function):
+    """Wrap ``function`` so that a call its signature refuses names the likely course habit.
+
+    Only the binding of the arguments is checked here (``inspect.Signature.bind``, before the
+    call); a TypeError raised inside the function passes through untouched.
+    """
+    signature = inspect.signature(function)
+    kinds = [(name, p.kind) for name, p in signature.parameters.items()]
+    positional = [name for name, kind in kinds if kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
+    keywords = [name for name, kind in kinds if kind is inspect.Parameter.KEYWORD_ONLY]
+
+    @functools.wraps(function)
+    def guided(*args, **kwargs):
+        try:
+            signature.bind(*args, **kwargs)
+        except TypeError as error:
+            hint = _course_call_hint(function.__name__, positional, keywords, args, error, kwargs)
+            raise TypeError(hint) from None
+        return function(*args, **kwargs)
+
+    return guided
+
+
+def _course_call_hint(name, positional, keywords, args, error, kwargs):
+    """The message for a refused call: Python's own, then what the course's habit maps to."""
+    course = [key for key in kwargs if key in COURSE_KEYWORDS]
+    if course:
+        return f"{name}(): {error}. The course's {course[0]} is {COURSE_KEYWORDS[course[0]]}"
+    if len(args) > len(positional):
+        return (
+            f"{name}(): {error}. It takes {', '.join(positional)} by position and the rest by "
+            f"keyword, e.g. {name}({', '.join(positional + [k + '=...' for k in keywords[:2]])})"
+        )
+    return f"{name}(): {error}"

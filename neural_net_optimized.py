@@ -448,6 +448,7 @@ def _initial_state(layers_dims, seed, batch_norm, dtype, initialization):
     return parameters, np.random.default_rng(train_seed)
 
 
+@validation.guide_course_calls
 def model(X, Y, layers_dims, *, optimizer="adam", learning_rate=None, num_epochs=100,
           mini_batch_size=64, lambd=0.0, keep_prob=1.0, batch_norm=False, beta=0.9, beta1=0.9,
           beta2=0.999, epsilon=1e-8, decay=None, decay_rate=None, decay_every=None, X_dev=None,

@@ -95,7 +95,7 @@ from _validation.values import (
     number,
     one_of,
 )
-from course_names import course_name_error
+from course_names import course_name_error, guide_course_calls
 
 __all__ = [
     "as_generator",
@@ -152,6 +152,7 @@ __all__ = [
     "check_X",
     "check_Y",
     "course_name_error",
+    "guide_course_calls",
     "describe",
     "flag",
     "FULL_BATCH_NOTE",

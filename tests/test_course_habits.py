@@ -5,6 +5,8 @@ likely mistakes with ``model()``'s result and the course's ``predict(X, y, param
 named in the error; no message prints an array's contents.
 """
 
+import inspect
+
 import numpy as np
 import pytest
 
@@ -95,3 +97,31 @@ def test_mini_batch_size_zero_says_none_is_full_batch_and_how_the_command_line_s
         nno.model(X, Y, [3, 1], mini_batch_size=0, num_epochs=1)
     _, history = nno.model(X, Y, [3, 1], mini_batch_size=None, num_epochs=1)
     assert len(history["cost"]) == 1
+
+
+def test_the_course_s_num_iterations_names_num_epochs():
+    X, Y, _ = small_network()
+    with pytest.raises(TypeError, match=r"model\(\).*num_iterations.*num_epochs") as error:
+        nno.model(X, Y, [3, 1], num_iterations=10)
+    assert len(str(error.value)) < 200
+
+
+def test_the_optimizer_given_by_position_says_the_rest_goes_by_keyword():
+    X, Y, _ = small_network()
+    with pytest.raises(TypeError, match=r"X, Y, layers_dims by position.*optimizer=") as error:
+        nno.model(X, Y, [3, 1], "adam")
+    assert len(str(error.value)) < 200
+
+
+def test_the_guide_leaves_model_s_signature_and_its_own_type_errors_alone():
+    assert list(inspect.signature(nno.model).parameters)[:4] == [
+        "X",
+        "Y",
+        "layers_dims",
+        "optimizer",
+    ]
+    X, Y, _ = small_network()
+    with pytest.raises(TypeError, match="^learning_rate must be a real number"):
+        nno.model(X, Y, [3, 1], learning_rate="0.1")
+    with pytest.raises(TypeError, match=r"^model\(\): missing a required argument: 'layers_dims'$"):
+        nno.model(X, Y)
