@@ -51,6 +51,12 @@ def test_help_lists_the_flags_and_says_how_the_defaults_were_chosen(capsys):
     assert "dev split" not in text
 
 
+def test_every_flag_says_what_it_is_and_shows_its_default():
+    for action in cat_cli.build_parser()._actions:
+        if action.dest != "help":
+            assert action.help, action.option_strings
+
+
 def test_the_defaults_are_the_chosen_configuration_matched_for_all_training_images():
     args = cat_cli.build_parser(cat_experiment.final_configuration()).parse_args([])
     chosen = cat_experiment.final_configuration()
