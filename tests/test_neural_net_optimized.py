@@ -1137,6 +1137,26 @@ def test_model_options_are_the_keyword_arguments_of_model():
 # ---------------------------------------------------------------------------------------------
 
 
+def assert_textbook_loop_gives(trained, X, Y, parameters, optimizer, lr, lambd, epochs=20):
+    """Walk full-batch training with the public functions and compare with ``trained``."""
+    v, s = nno.initialize_adam(parameters)
+    for t in range(1, epochs + 1):  # past step 16, where model() flushes subnormals (none here)
+        AL, caches = nn.forward_propagation(X, parameters)
+        grads = nn.backward_propagation(AL, Y, caches, lambd)
+        parameters = {**parameters, **caches["running_stats"]}
+        if optimizer == "gd":
+            parameters = nno.update_parameters_with_gd(parameters, grads, lr)
+        elif optimizer == "momentum":
+            parameters, v = nno.update_parameters_with_momentum(parameters, grads, v, 0.9, lr)
+        elif optimizer == "rmsprop":
+            parameters, s = nno.update_parameters_with_rmsprop(parameters, grads, s, 0.999, lr)
+        else:
+            parameters, v, s = nno.update_parameters_with_adam(parameters, grads, v, s, t, lr)
+    assert trained.keys() == parameters.keys()
+    for key in parameters:
+        np.testing.assert_allclose(trained[key], parameters[key], rtol=1e-12, atol=1e-15)
+
+
 @pytest.mark.parametrize("batch_norm", [False, True], ids=["plain", "batch_norm"])
 @pytest.mark.parametrize("optimizer", OPTIMIZERS)
 def test_model_takes_the_steps_of_the_public_update_functions(separable, optimizer, batch_norm):
@@ -1152,23 +1172,7 @@ def test_model_takes_the_steps_of_the_public_update_functions(separable, optimiz
     parameters = nn.initialize_parameters_he(
         layers, seed=np.random.default_rng(init_seed), batch_norm=batch_norm
     )
-    v, s = nno.initialize_adam(parameters)
-    for t in range(1, 21):  # past step 16, where model() also flushes subnormals (none here)
-        AL, caches = nn.forward_propagation(X, parameters)
-        grads = nn.backward_propagation(AL, Y, caches, lambd)
-        parameters = {**parameters, **caches["running_stats"]}
-        if optimizer == "gd":
-            parameters = nno.update_parameters_with_gd(parameters, grads, lr)
-        elif optimizer == "momentum":
-            parameters, v = nno.update_parameters_with_momentum(parameters, grads, v, 0.9, lr)
-        elif optimizer == "rmsprop":
-            parameters, s = nno.update_parameters_with_rmsprop(parameters, grads, s, 0.999, lr)
-        else:
-            parameters, v, s = nno.update_parameters_with_adam(parameters, grads, v, s, t, lr)
-
-    assert trained.keys() == parameters.keys()
-    for key in parameters:
-        np.testing.assert_allclose(trained[key], parameters[key], rtol=1e-12, atol=1e-15)
+    assert_textbook_loop_gives(trained, X, Y, parameters, optimizer, lr, lambd)
 
 
 def test_initial_parameters_are_what_model_starts_from():
@@ -1348,24 +1352,7 @@ def test_k_class_model_takes_the_steps_of_the_public_functions_on_one_hot_labels
     )  # fmt: skip
 
     parameters = nno.initial_parameters(layers, seed=3, batch_norm=True)
-    Y_onehot = one_hot(Y, 3)
-    v, s = nno.initialize_adam(parameters)
-    for t in range(1, 21):
-        AL, caches = nn.forward_propagation(X, parameters)
-        grads = nn.backward_propagation(AL, Y_onehot, caches, lambd)
-        parameters = {**parameters, **caches["running_stats"]}
-        if optimizer == "gd":
-            parameters = nno.update_parameters_with_gd(parameters, grads, lr)
-        elif optimizer == "momentum":
-            parameters, v = nno.update_parameters_with_momentum(parameters, grads, v, 0.9, lr)
-        elif optimizer == "rmsprop":
-            parameters, s = nno.update_parameters_with_rmsprop(parameters, grads, s, 0.999, lr)
-        else:
-            parameters, v, s = nno.update_parameters_with_adam(parameters, grads, v, s, t, lr)
-
-    assert trained.keys() == parameters.keys()
-    for key in parameters:
-        np.testing.assert_allclose(trained[key], parameters[key], rtol=1e-12, atol=1e-15)
+    assert_textbook_loop_gives(trained, X, one_hot(Y, 3), parameters, optimizer, lr, lambd)
 
 
 def test_a_two_class_softmax_network_learns_the_separable_problem(separable):

@@ -834,25 +834,22 @@ CALLS = {
 }
 
 
+def assert_call_leaves_arguments_alone(name, layers_dims, parameters, X, Y):
+    """Call ``CALLS[name]`` on a network's arguments (dropout's caches included); compare."""
+    AL, caches = nn.forward_propagation(X, parameters, 0.7, rng=2)
+    arguments = {"layers_dims": layers_dims, "X": X, "Y": Y, "parameters": parameters,
+                 "AL": AL, "caches": caches}  # fmt: skip
+    before = copy.deepcopy(arguments)
+    CALLS[name](arguments)
+    assert_unchanged(arguments, before)
+
+
 @pytest.mark.parametrize("name", CALLS)
 def test_function_does_not_modify_its_arguments(name):
     layers_dims = [4, 6, 5, 1]
     parameters = make_parameters(layers_dims, batch_norm=True, seed=17)
     X, Y = make_data(4, 10, seed=17)
-    AL, caches = nn.forward_propagation(X, parameters, 0.7, rng=2)
-    arguments = {
-        "layers_dims": layers_dims,
-        "X": X,
-        "Y": Y,
-        "parameters": parameters,
-        "AL": AL,
-        "caches": caches,
-    }
-    before = copy.deepcopy(arguments)
-
-    CALLS[name](arguments)
-
-    assert_unchanged(arguments, before)
+    assert_call_leaves_arguments_alone(name, layers_dims, parameters, X, Y)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1747,17 +1744,4 @@ def test_no_function_modifies_its_arguments_on_a_k_class_network(name, labels):
     parameters = make_parameters(layers_dims, batch_norm=True, seed=28)
     X, Y = make_k_class_data(4, 10, 3, seed=28)
     Y = one_hot(Y, 3) if labels == "one-hot" else Y
-    AL, caches = nn.forward_propagation(X, parameters, 0.7, rng=2)
-    arguments = {
-        "layers_dims": layers_dims,
-        "X": X,
-        "Y": Y,
-        "parameters": parameters,
-        "AL": AL,
-        "caches": caches,
-    }
-    before = copy.deepcopy(arguments)
-
-    CALLS[name](arguments)
-
-    assert_unchanged(arguments, before)
+    assert_call_leaves_arguments_alone(name, layers_dims, parameters, X, Y)
