@@ -531,11 +531,7 @@ def one_hot(Y, num_classes, dtype=np.float64):
     """One-hot labels ``(K, m)``: ``Y_onehot[k, i] = 1[y_i = k]`` for labels ``Y: (1, m)`` in
     ``0..K-1`` (the course's ``convert_to_one_hot``). The cost and the backward pass take either
     form; this is for looking at it."""
-    if isinstance(num_classes, (bool, np.bool_)) or not isinstance(num_classes, (int, np.integer)):
-        raise TypeError(
-            f"num_classes must be an integer >= 2, got {validation.describe(num_classes)}"
-        )
-    num_classes = check_number(num_classes, "num_classes", 2, integer=True)
+    num_classes = validation.check_num_classes(num_classes)
     return validation.check_Y(Y, dtype=validation.check_dtype(dtype), num_classes=num_classes)
 
 
@@ -546,9 +542,7 @@ def probabilities_to_labels(probabilities, threshold=0.5):
     ``argmax_k p_k``, the most probable class (the first, on a tie), whatever ``threshold``.
     One-hot labels ``(K, m)`` and 0/1 labels ``(1, m)`` come back as their class labels.
     """
-    probabilities = validation.check_real_array(probabilities, "probabilities")
-    if probabilities.ndim != 2 or probabilities.shape[0] < 1:
-        raise ValueError(f"probabilities must be (1, m) or (K, m), got shape {probabilities.shape}")
+    probabilities = validation.check_scores_to_label(probabilities)
     if probabilities.shape[0] == 1:
         return (probabilities > threshold).astype(np.int64)
     return np.argmax(probabilities, axis=0)[None, :].astype(np.int64)

@@ -181,6 +181,22 @@ def check_probabilities(AL, name="AL"):
     return AL
 
 
+def check_scores_to_label(probabilities):
+    """``probabilities`` as a real ``(1, m)`` or ``(K, m)`` array (probabilities, or labels that
+    are 0/1 or one-hot), or raise."""
+    probabilities = check_real_array(probabilities, "probabilities")
+    if probabilities.ndim != 2 or probabilities.shape[0] < 1:
+        raise ValueError(f"probabilities must be (1, m) or (K, m), got shape {probabilities.shape}")
+    return probabilities
+
+
+def check_num_classes(num_classes):
+    """Validate a number of classes ``K``: an integer (not a bool or a float) ``>= 2``."""
+    if isinstance(num_classes, (bool, np.bool_)) or not isinstance(num_classes, (int, np.integer)):
+        raise TypeError(f"num_classes must be an integer >= 2, got {describe(num_classes)}")
+    return check_number(num_classes, "num_classes", 2, integer=True)
+
+
 def check_keep_prob(keep_prob):
     """Validate the dropout keep probability, ``0 < keep_prob <= 1``."""
     note = " (1 means no dropout)"
