@@ -10,7 +10,7 @@ VENV ?= .venv
 # (and only there, when given), else $CAT_DATA_DIR, else ../shared/datasets (where the project's
 # own machines keep them).
 DATA_SRC ?=
-DATA_DIRS = $(if $(DATA_SRC),$(DATA_SRC),$(CAT_DATA_DIR) ../shared/datasets)
+DATA_DIRS = $(strip $(if $(DATA_SRC),$(DATA_SRC),$(CAT_DATA_DIR) ../shared/datasets))
 DATA_FILES = datasets/train_catvnoncat.h5 datasets/test_catvnoncat.h5
 BIN = $(VENV)/bin
 

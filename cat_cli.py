@@ -183,7 +183,7 @@ def build_parser(defaults=None):
         help="part of the training images to hold out as a dev set (0: train on all)")  # fmt: skip
     arg("--data-dir", default=None,
         help="directory with the .h5 files (None: $CAT_DATA_DIR, then datasets/)")  # fmt: skip
-    arg("--output-dir", default="outputs", help="where the parameters and cost curve go")
+    arg("--output-dir", default="outputs", help="where the network and cost curve go (overwritten)")
     arg("--print-cost", action=argparse.BooleanOptionalAction, default=False,
         help="print the cost while training")  # fmt: skip
     return parser
@@ -335,8 +335,9 @@ def main(argv=None):
     args = _parse(parser, argv)
     try:
         data = _load(args)
-    except (FileNotFoundError, ValueError) as error:
-        parser.error(f"cannot load the cat images: {error}")
+    except (FileNotFoundError, ValueError) as error:  # not a flag's fault: no usage block
+        print(f"python -m cat_cli: error: cannot load the cat images: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
     X, dev, (X_test, Y_test) = data[0], data[2], data[3]
     print(
         f"Training [{X.shape[0]}, {', '.join(map(str, (*args.hidden, 1)))}] on {X.shape[1]} "

@@ -59,17 +59,19 @@ _FILE_FOR_SPLIT = {"train": "train_catvnoncat.h5", "test": "test_catvnoncat.h5"}
 # ---------------------------------------------------------------------------------------------
 
 
-def _how_to_get_the_files():
-    """Return the paragraph, shared by every error message, that says how to get the data."""
-    digests = "\n".join(f"  {name}  {digest}" for name, digest in SHA256.items())
-    return (
+def _how_to_get_the_files(digests=True):
+    """Return the paragraph, shared by every error message, that says how to get the data (and,
+    for a file that differs, the SHA-256 digests it should have)."""
+    text = (
         "The files are train_catvnoncat.h5 and test_catvnoncat.h5 from the week 2 and 4 "
         'assignments of the deeplearning.ai course "Neural Networks and Deep Learning". '
         f"Put them in {DEFAULT_DATA_DIR}, or point the environment variable {DATA_DIR_ENV} "
         "(or the data_dir argument) at the directory that holds them. "
-        "See README.md, section 'Getting the data'.\n"
-        f"Expected sha256:\n{digests}"
+        "See README.md, section 'Getting the data'."
     )
+    if not digests:
+        return text
+    return text + "\nExpected sha256:\n" + "\n".join(f"  {n}  {d}" for n, d in SHA256.items())
 
 
 def _expanded(directory, name):
@@ -119,7 +121,7 @@ def find_data_dir(data_dir=None):
         f"Could not find {' and '.join(SHA256)} together in one directory. Looked in:\n"
         + "\n".join(report)
         + "\n"
-        + _how_to_get_the_files()
+        + _how_to_get_the_files(digests=False)
     )
 
 

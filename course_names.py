@@ -49,12 +49,18 @@ COURSE_NAMES = {
 }
 
 
-def course_name_error(module, name):
-    """The AttributeError for ``module.name``: what this library calls a course's function."""
+def course_name_error(module, name, neighbour=None):
+    """The AttributeError for ``module.name``: what this library calls a course's function, or
+    that ``name`` lives in the ``neighbour`` module (``nno.predict``: ``nn.predict``)."""
     if name in COURSE_NAMES:
         return AttributeError(
             f"module {module!r} has no attribute {name!r}. The course's {name} is, in this "
             f"library: {COURSE_NAMES[name]} (see README, 'Coming from the course')"
+        )
+    if neighbour is not None and not name.startswith("_") and name in vars(neighbour):
+        return AttributeError(
+            f"module {module!r} has no attribute {name!r}: it is in {neighbour.__name__} "
+            f"({neighbour.__name__}.{name})"
         )
     return AttributeError(f"module {module!r} has no attribute {name!r}")
 

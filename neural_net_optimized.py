@@ -20,6 +20,7 @@ here too.
 
 import inspect
 import math
+import sys
 
 import numpy as np
 from tqdm.auto import tqdm
@@ -372,12 +373,16 @@ class _EarlyStopping:
 class _Progress:
     """What ``model()`` shows while it trains: the cost every ``print_every`` epochs (by default
     about ten lines), and a tqdm progress bar (``tqdm.auto``: a widget in Jupyter, a text bar in
-    a terminal; by default shown when the cost is printed)."""
+    a terminal; by default shown when the cost is printed and the bar can redraw itself in
+    place: in a log file or a pipe its redraws would pile up between the printed costs)."""
 
     def __init__(self, settings):
         self.num_epochs, self.print_cost = settings["num_epochs"], settings["print_cost"]
         self.print_every = settings["print_every"] or max(1, self.num_epochs // 10)
-        self.show_bar = self.print_cost if settings["progress"] is None else settings["progress"]
+        self.show_bar = settings["progress"]
+        if self.show_bar is None:
+            in_place = tqdm.__module__ == "tqdm.notebook" or _is_terminal(sys.stderr)
+            self.show_bar = self.print_cost and in_place
         self.bar = None
 
     def __enter__(self):
@@ -404,6 +409,11 @@ class _Progress:
     def early_stop(self, epoch, best_cost):
         if self.print_cost:
             self.bar.write(f"Early stopping after epoch {epoch}: best dev cost {best_cost:.6f}")
+
+
+def _is_terminal(stream):
+    """Whether ``stream`` is an interactive terminal (False for None, files and pipes)."""
+    return bool(getattr(stream, "isatty", None) and stream.isatty())
 
 
 def _schedule(settings, decay, decay_rate, decay_every):
@@ -593,5 +603,6 @@ def _finite_run(parameters, costs, learning_rates):
 
 
 def __getattr__(name):
-    """``nno.update_parameters`` and the course's other names: an error that names ours."""
-    raise validation.course_name_error(__name__, name)
+    """``nno.update_parameters`` and the course's other names: an error that names ours; and
+    ``nno.predict``, a name of the network's math: an error that says where it is."""
+    raise validation.course_name_error(__name__, name, neighbour=nn)

@@ -30,6 +30,7 @@ Every public function checks its arguments at the top, through ``validation``, t
 math. No function here keeps state or modifies its arguments: the same call gives the same result.
 """
 
+import functools
 import math
 
 import numpy as np
@@ -245,16 +246,8 @@ def dropout_backward(dA_drop, mask):
     return dA_drop * mask
 
 
-def batchnorm_forward(
-    Z,
-    gamma,
-    beta,
-    running_mean,
-    running_var,
-    training=True,
-    momentum=BN_MOMENTUM,
-    epsilon=BN_EPSILON,
-):
+def batchnorm_forward(Z, gamma, beta, running_mean, running_var, training=True,
+                      momentum=BN_MOMENTUM, epsilon=BN_EPSILON):  # fmt: skip
     """Batch normalisation: normalise each unit over the batch, then scale and shift.
 
     ``mu = mean_i Z[:, i]``, ``var = mean_i (Z[:, i] - mu)^2`` (the biased 1/m variance),
@@ -587,13 +580,19 @@ def gradient_check(X, Y, parameters, *, lambd=0.0, keep_prob=1.0, seed=0, epsilo
 
     For each checked entry ``theta`` of every trainable array,
     ``g_num = (J(theta + epsilon) - J(theta - epsilon)) / (2 epsilon)``, and the result is
-    ``||g - g_num|| / (||g|| + ||g_num||)`` over all checked entries. Below about 1e-7 the
+    ``||g - g_num|| / (||g|| + ||g_num||)`` over all compared entries. Below about 1e-7 the
     backward pass is right; an error in a derivative typically gives 1e-3 or more.
 
-    **Always in float64.** ``X`` and the parameters are copied to float64 first, whatever their
-    dtype: float32 keeps about 7 digits, and a difference of two costs that agree to 7 digits,
-    divided by a step of 1e-6, is noise. (Checked in float32, a correct network scores about
-    0.1 and looks broken.) The backward pass's formulas are the same in both dtypes.
+    **Always in float64.** ``X`` and the parameters are copied to float64 first: in float32 a
+    difference of two costs that agree to 7 digits, divided by a step of 1e-6, is noise (a
+    correct network would score about 0.1 and look broken).
+
+    **ReLU kinks are left out.** ``relu`` has no derivative at 0, and backpropagation takes the
+    slope that ``1[Z > 0]`` picks. A new network (``b = 0``) puts pre-activations exactly at 0
+    when an example switches off a whole layer; a step of ``epsilon`` then crosses the kink and
+    the central difference averages two slopes (off by 0.01 to 0.1 on small networks). An entry
+    whose two evaluations switch any ReLU on or off is not compared. Where a true label's
+    probability is within ``eps`` of 0 the cost is clipped and flat: a ValueError says so.
 
     The cost is evaluated in training mode (batch statistics). Every evaluation draws the same
     dropout masks (from a new generator seeded with ``seed``), so ``J`` is a function of theta.
@@ -604,7 +603,8 @@ def gradient_check(X, Y, parameters, *, lambd=0.0, keep_prob=1.0, seed=0, epsilo
         epsilon: the finite-difference step.
         max_entries: check at most this many random entries of each array (None: all), which
             makes a check of ``W1`` of the cat network (245,760 entries) affordable.
-        return_gradients: return ``(error, g, g_num)``, the two gradient vectors too.
+        return_gradients: return ``(error, g, g_num)``, the two compared gradient vectors too
+            (without the entries left out at kinks).
 
     Returns: the relative error, a float.
     """
@@ -614,46 +614,61 @@ def gradient_check(X, Y, parameters, *, lambd=0.0, keep_prob=1.0, seed=0, epsilo
     seed, epsilon, bn_epsilon, max_entries = validation.check_gradient_check_settings(
         seed, epsilon, bn_epsilon, max_entries
     )
-
-    def cost(params):
-        # A new generator with the same seed for every evaluation: the same dropout mask.
-        rng = np.random.default_rng(seed)
-        AL, _ = forward_propagation(
-            X, params, keep_prob, rng=rng, bn_epsilon=bn_epsilon, check_input=False
-        )
-        return compute_cost(AL, Y, params, lambd, check_input=False)
-
+    options = {"lambd": lambd, "keep_prob": keep_prob, "seed": seed, "bn_epsilon": bn_epsilon}
+    cost = functools.partial(_cost_and_relus_on, X, Y, **options)
     with np.errstate(over="ignore", invalid="ignore"):  # checked below
         AL, caches = forward_propagation(
             X, parameters, keep_prob, rng=seed, bn_epsilon=bn_epsilon, check_input=False
         )
+        validation.check_unsaturated(AL, Y)
         grads = backward_propagation(AL, Y, caches, lambd, keep_prob, check_input=False)
-        analytic, numeric = [], []
+        analytic, numeric, smooth, at_theta = [], [], [], _relus_on(caches)
         for key, entries in _entries_to_check(parameters, max_entries, seed).items():
-            numeric += _central_differences(cost, parameters, key, entries, epsilon)
+            slopes, relus_on = _central_differences(cost, parameters, key, entries, epsilon)
+            numeric += slopes
+            # False where the step crossed a kink (never for W_L, b_L: no ReLU follows them).
+            smooth += [on == at_theta for on in relus_on]
             analytic.append(grads[f"d{key}"].reshape(-1)[entries])
-    g, g_num = np.concatenate(analytic), np.array(numeric)
+    g, g_num = np.concatenate(analytic)[smooth], np.array(numeric)[smooth]
     error = _relative_error(g, g_num)
     return (error, g, g_num) if return_gradients else error
 
 
+def _cost_and_relus_on(X, Y, parameters, *, lambd, keep_prob, seed, bn_epsilon):
+    """``J(parameters)`` in training mode, and which hidden units are on for each example. A
+    new generator with the same ``seed`` every time: the same dropout masks."""
+    rng = np.random.default_rng(seed)
+    AL, caches = forward_propagation(
+        X, parameters, keep_prob, rng=rng, bn_epsilon=bn_epsilon, check_input=False
+    )
+    return compute_cost(AL, Y, parameters, lambd, check_input=False), _relus_on(caches)
+
+
+def _relus_on(caches):
+    """Which hidden units are on (``Z > 0``) for each example, as bytes: comparable with ``==``."""
+    return b"".join(np.packbits(cache["relu"] > 0).tobytes() for cache in caches["layers"][:-1])
+
+
 def _central_differences(cost, parameters, key, entries, epsilon):
     """``(J(theta + epsilon) - J(theta - epsilon)) / (2 epsilon)`` for the given flat
-    ``entries`` of ``parameters[key]``, as a list of floats; ``parameters`` is not modified."""
+    ``entries`` of ``parameters[key]``, as a list of floats, and for each entry the ReLU
+    pattern of both evaluations if they agree (None if the step crosses a kink between them).
+    ``parameters`` is not modified."""
     # A C-ordered copy, so that reshape(-1) below is a view that perturbs the array itself.
     perturbed = np.array(parameters[key], order="C")
     flat = perturbed.reshape(-1)
     params = {**parameters, key: perturbed}
-    numeric = []
+    numeric, patterns = [], []
     for i in entries:
         original = flat[i]
         flat[i] = original + epsilon
-        cost_plus = cost(params)
+        cost_plus, on_plus = cost(params)
         flat[i] = original - epsilon
-        cost_minus = cost(params)
+        cost_minus, on_minus = cost(params)
         flat[i] = original
         numeric.append((cost_plus - cost_minus) / (2.0 * epsilon))
-    return numeric
+        patterns.append(on_plus if on_plus == on_minus else None)
+    return numeric, patterns
 
 
 def _entries_to_check(parameters, max_entries, seed):

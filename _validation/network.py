@@ -105,11 +105,14 @@ def check_Y(Y, m=None, name="Y", dtype=np.float64, num_classes=1):
     Y = check_real_array(Y, name)
     if Y.ndim != 2 or min(Y.shape) < 1 or (Y.shape[0] != 1 and num_classes == 1):
         expected = "(1, m)" if num_classes == 1 else "(1, m) class labels or one-hot (K, m)"
-        raise ValueError(f"{name} must have shape {expected} with m >= 1, got {Y.shape}")
-    if m is not None and Y.shape[1] != m:
         raise ValueError(
-            f"{name} has {Y.shape[1]} labels but there are m = {m} examples (columns of X)"
+            f"{name} must have shape {expected} with m >= 1, got {Y.shape}"
+            + _label_layout_hint(Y, name, m)
         )
+    if m is not None and Y.shape[1] != m:
+        hint = _label_layout_hint(Y, name, m)
+        found = f"shape {Y.shape}" if hint else f"{Y.shape[1]} labels"
+        raise ValueError(f"{name} has {found} but there are m = {m} examples (columns of X){hint}")
     if Y.shape[0] > 1:
         _check_one_hot(Y, name, num_classes)
     elif num_classes != 1:
@@ -122,6 +125,16 @@ def check_Y(Y, m=None, name="Y", dtype=np.float64, num_classes=1):
     if num_classes is not None and num_classes >= 2 and Y.shape[0] == 1:
         Y = np.arange(num_classes)[:, None] == Y  # one-hot: Y_onehot[k, i] = 1[y_i = k]
     return Y if dtype is None else Y.astype(dtype, copy=False)
+
+
+def _label_layout_hint(Y, name, m):
+    """The likely fix when labels come one per row (scikit-learn's layout) or as a vector."""
+    if Y.ndim == 1 and Y.size >= 1:
+        return f": one column per example here, so pass {name}.reshape(1, -1)"
+    rows = Y.shape[0] if Y.ndim == 2 else 0
+    if rows > 1 and (rows == m or (m is None and Y.shape[1] == 1)):
+        return f": one column per example here, so pass {name}.T"
+    return ""
 
 
 def _check_class_labels(Y, name, num_classes):
@@ -528,6 +541,19 @@ def check_gradient_check_settings(seed, epsilon, bn_epsilon, max_entries):
 def check_gradients_finite(g, g_num):
     if not (np.isfinite(g).all() and np.isfinite(g_num).all()):
         raise ValueError("the gradients overflow at these parameters and X: check smaller values")
+
+
+def check_unsaturated(AL, Y):
+    """``gradient_check``'s point: no example's true label may get a probability of at most
+    ``eps``, where ``compute_cost`` clips the log and the cost stops following the network."""
+    p_true = np.where(Y > 0.5, AL, 1.0 - AL) if AL.shape[0] == 1 else np.sum(Y * AL, axis=0)
+    saturated = int(np.count_nonzero(p_true <= np.finfo(AL.dtype).eps))
+    if saturated:
+        raise ValueError(
+            f"the network gives {saturated} of {AL.shape[1]} examples a probability of at most "
+            "eps to their true label: the cost is clipped there, flat, and a gradient check "
+            "would mean nothing. Check at smaller weights (He initialisation, or a trained network)"
+        )
 
 
 def check_standardizer_fit(X, per, channels):

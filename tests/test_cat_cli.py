@@ -116,6 +116,15 @@ def test_flags_that_cannot_go_together_are_refused_at_parse_time(flags, says, ca
     assert says in capsys.readouterr().err
 
 
+def test_missing_data_is_one_error_without_the_usage_block_or_digests(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_status:
+        cat_cli.main(["--data-dir", str(tmp_path)])
+    assert exit_status.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("python -m cat_cli: error: cannot load the cat images: Could not find")
+    assert "usage:" not in err and "sha256" not in err and "Getting the data" in err
+
+
 def test_an_output_dir_that_is_a_file_is_refused(tmp_path, capsys):
     (tmp_path / "file").write_text("")
     with pytest.raises(SystemExit) as exit_status:

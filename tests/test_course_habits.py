@@ -125,3 +125,27 @@ def test_the_guide_leaves_model_s_signature_and_its_own_type_errors_alone():
         nno.model(X, Y, [3, 1], learning_rate="0.1")
     with pytest.raises(TypeError, match=r"^model\(\): missing a required argument: 'layers_dims'$"):
         nno.model(X, Y)
+
+
+def test_a_math_function_asked_of_the_trainer_says_where_it_is():
+    with pytest.raises(AttributeError, match=r"'predict': it is in neural_network") as error:
+        nno.predict  # noqa: B018
+    assert "neural_network.predict" in str(error.value)
+    assert not hasattr(nno, "predict")
+
+
+@pytest.mark.parametrize(
+    ("reshape", "fix"),
+    [
+        (lambda Y: Y.reshape(-1), r"pass Y\.reshape\(1, -1\)$"),
+        (lambda Y: Y.reshape(-1, 1), r"pass Y\.T$"),
+        (lambda Y: np.eye(3)[Y[0]], r"pass Y\.T$"),
+    ],
+    ids=["vector", "column", "one-hot rows"],
+)
+def test_labels_one_per_row_or_as_a_vector_are_told_the_fix(reshape, fix):
+    rng = np.random.default_rng(0)
+    X, Y = rng.standard_normal((4, 30)), rng.integers(0, 3, (1, 30))
+    with pytest.raises(ValueError, match=fix) as error:
+        nno.model(X, reshape(Y), [4, 3], num_epochs=1)
+    assert "labels but" not in str(error.value) and len(str(error.value)) < 160

@@ -722,6 +722,13 @@ def test_print_cost_prints_lines_and_progress_draws_a_tqdm_bar(capsys):
     assert capsys.readouterr() == ("", "")
 
 
+def test_print_cost_into_a_file_or_pipe_prints_its_lines_without_a_bar(capsys):
+    X, Y = small_training_problem()  # capsys's stderr is not a terminal, as in a log file
+    nno.model(X, Y, [4, 3, 1], num_epochs=20, print_cost=True, print_every=10)
+    out, err = capsys.readouterr()
+    assert len(out.splitlines()) == 3 and err == ""
+
+
 # ---------------------------------------------------------------------------------------------
 # model(): determinism, early stopping, divergence
 # ---------------------------------------------------------------------------------------------

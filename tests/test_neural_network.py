@@ -436,6 +436,60 @@ def test_gradient_check_detects_a_one_percent_error_in_a_backward_step(
     assert wrong > 1e-4
 
 
+def fresh_network_at_a_kink():
+    """A new network (``b = 0``) on data where one example switches off a whole hidden layer:
+    the next layer's pre-activation is then exactly ``b = 0``, on the ReLU's kink."""
+    rng = np.random.default_rng(9)
+    X, Y = rng.standard_normal((4, 6)), rng.integers(0, 2, (1, 6))
+    return X, Y, nn.initialize_parameters([4, 5, 3, 1], seed=9)
+
+
+def naive_central_differences(X, Y, parameters, epsilon=1e-6):
+    """Every entry's central difference, kinks or not, and the backprop gradient."""
+    g, g_num = [], []
+    AL, caches = nn.forward_propagation(X, parameters)
+    grads = nn.backward_propagation(AL, Y, caches)
+    for key in nn.trainable_keys(parameters):
+        for i in range(parameters[key].size):
+            costs = []
+            for step in (epsilon, -epsilon):
+                shifted = parameters[key].copy()
+                shifted.reshape(-1)[i] += step
+                AL, _ = nn.forward_propagation(X, {**parameters, key: shifted})
+                costs.append(nn.compute_cost(AL, Y))
+            g_num.append((costs[0] - costs[1]) / (2 * epsilon))
+            g.append(grads[f"d{key}"].reshape(-1)[i])
+    return np.array(g), np.array(g_num)
+
+
+def test_gradient_check_leaves_out_the_entries_whose_step_crosses_a_relu_kink():
+    X, Y, parameters = fresh_network_at_a_kink()
+    g_all, g_num_all = naive_central_differences(X, Y, parameters)
+    naive = np.linalg.norm(g_all - g_num_all) / (np.linalg.norm(g_all) + np.linalg.norm(g_num_all))
+
+    error, g, g_num = nn.gradient_check(X, Y, parameters, return_gradients=True)
+
+    assert naive > 1e-3, "across a kink the central difference averages two slopes"
+    assert error < GRAD_CHECK_TOLERANCE
+    assert 0 < len(g) < len(g_all)
+    assert np.isin(g, g_all).all()
+
+
+def test_gradient_check_at_a_kink_still_detects_a_one_percent_error(monkeypatch):
+    X, Y, parameters = fresh_network_at_a_kink()
+    monkeypatch.setattr(nn, "linear_backward", scale_dW(nn.linear_backward))
+
+    assert nn.gradient_check(X, Y, parameters) > 1e-4
+
+
+def test_gradient_check_refuses_a_network_whose_outputs_saturate_where_the_cost_is_clipped():
+    X, Y, _ = fresh_network_at_a_kink()
+    parameters = nn.initialize_parameters([4, 5, 3, 1], method="random", seed=0)
+    with pytest.raises(ValueError, match=r"probability of at most eps.*clipped") as error:
+        nn.gradient_check(X, Y, parameters)
+    assert len(str(error.value)) < 250
+
+
 def test_gradient_check_returns_the_backprop_and_numerical_gradient_vectors():
     X, Y, parameters = grad_check_setup(2, batch_norm=True)
 
