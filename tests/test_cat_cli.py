@@ -150,14 +150,21 @@ def test_a_short_run_reports_the_test_accuracy_and_saves_a_model_that_predicts_r
     assert set(results) >= {"train", "test"} and "dev" not in results
     line = next(line for line in out.splitlines() if line.startswith("test accuracy:"))
     assert f"{results['test']['accuracy']:.3f}" in line and "Wilson" in line
-    rows = {
-        line.split()[0]: line.split() for line in out.splitlines() if line[:5] in ("train", "test ")
+    rows = {  # the table's rows: set, m, cats, baseline, accuracy, balanced
+        line.split()[0]: line.split()
+        for line in out.splitlines()
+        if line[:5] in ("train", "test ") and len(line.split()) == 6
     }
     assert rows["train"][1] == "209", "the main job trains on all 209 training images"
+    # The baseline column answers the training images' commonest class, non-cat, on every set:
+    # on the test set it scores the share of non-cats there, known without the model.
+    assert any(line.split()[:4] == ["set", "m", "cats", "always"] for line in out.splitlines())
+    X_train, Y_train, X_test, Y_test, _ = cat_experiment.load_data()
+    for name, Y in (("train", Y_train), ("test", Y_test)):
+        assert rows[name][3] == f"{float(np.mean(Y == 0)):.3f}", name
 
     parameters, metadata = nno.load_parameters(tmp_path / "cat_model.npz")
     assert metadata["num_epochs"] == 1 and metadata["seed"] == 0
-    X_train, Y_train, X_test, Y_test, _ = cat_experiment.load_data()
     scores = ms.evaluate(X_test, Y_test, parameters, tta=cat_experiment.mirror_tta)
     assert scores["accuracy"] == results["test"]["accuracy"] == metadata["accuracy"]["test"]
     assert (tmp_path / "cat_model_cost_curve.png").read_bytes()[:4] == b"\x89PNG"
@@ -208,6 +215,20 @@ def test_python_m_cat_cli_is_the_command_line_and_the_trainer_module_is_not():
     # The previous release's `python -m neural_net_optimized` forwarding has ended: the
     # trainer is a library module and prints nothing when run.
     assert "--ensemble" not in run("neural_net_optimized").stdout
+
+
+def test_the_baseline_column_always_answers_the_training_sets_commonest_class(capsys):
+    # Training images mostly non-cats, test images mostly cats: the column is what "always
+    # non-cat" scores on each, not each set's own commonest class (which needs its labels).
+    scores = {"accuracy": 0.8, "balanced_accuracy": 0.75}
+    Y_train, Y_test = np.array([[0, 0, 0, 1]]), np.array([[1, 1, 1, 1, 0]])
+    cat_cli._print_scores({"train": (Y_train, scores), "test": (Y_test, scores)}, Y_train)
+    header, train, test = capsys.readouterr().out.splitlines()
+    assert "always non-cat" in header and "majority" not in header
+    assert train.split()[3] == "0.750" and test.split()[3] == "0.200"
+    cat_cli._print_scores({"test": (Y_test, scores)}, Y_test)  # mostly cats: always cat
+    header, test = capsys.readouterr().out.splitlines()
+    assert "always cat" in header and test.split()[3] == "0.800"
 
 
 def test_printed_numbers_are_plain_python_values():
