@@ -430,7 +430,7 @@ def search_main(argv=None):
         parser.error(f"--output {args.output}: not a file in an existing directory")
     settings = {**experiment.SEARCH_SETTINGS, "n_trials": args.trials}
     try:
-        cat_data.find_data_dir(args.data_dir)  # before the search, not ten minutes into it
+        cat_data.find_data_dir(args.data_dir)  # before the search, not minutes into it
     except (FileNotFoundError, ValueError, TypeError) as error:
         parser.error(f"cannot load the cat images: {error}")
     record = experiment.search_and_record(args.data_dir, settings, path=args.output)

@@ -440,7 +440,7 @@ def _check_search_arguments(data_dir, settings, path, verbose):
 def search_and_record(data_dir=None, settings=SEARCH_SETTINGS, *, path, verbose=True):
     """Run the search and the baselines on the training images and write the record to
     ``path`` (required: ``make search`` passes ``docs/cat_search.json``). Every argument is
-    checked before the search starts, not after its ten minutes."""
+    checked before the search starts, not minutes into it."""
     path, verbose = _check_search_arguments(data_dir, settings, path, verbose)
     X, Y, *_ = load_data(data_dir, np.dtype(settings["dtype"]))
     start = time.perf_counter()
