@@ -66,7 +66,7 @@ def _how_to_get_the_files(digests=True):
         "The files are train_catvnoncat.h5 and test_catvnoncat.h5 from the week 2 and 4 "
         'assignments of the deeplearning.ai course "Neural Networks and Deep Learning". '
         f"Put them in {DEFAULT_DATA_DIR}, or point the environment variable {DATA_DIR_ENV} "
-        "(or the data_dir argument) at the directory that holds them. "
+        "(or data_dir=, --data-dir on the command line) at the directory that holds them. "
         "See README.md, section 'Getting the data'."
     )
     if not digests:

@@ -112,9 +112,9 @@ def check_Y(Y, m=None, name="Y", dtype=np.float64, num_classes=1):
     if m is not None and Y.shape[1] != m:
         hint = _label_layout_hint(Y, name, m)
         found = f"shape {Y.shape}" if hint else f"{Y.shape[1]} labels"
-        raise ValueError(f"{name} has {found} but there are m = {m} examples (columns of X){hint}")
+        raise ValueError(f"{name} has {found} but there are m = {m} examples{hint}")
     if Y.shape[0] > 1:
-        _check_one_hot(Y, name, num_classes)
+        _check_one_hot(Y, name, num_classes, m)
     elif num_classes != 1:
         _check_class_labels(Y, name, num_classes)
     elif not np.isin(Y, (0, 1)).all():
@@ -149,7 +149,7 @@ def _check_class_labels(Y, name, num_classes):
         )
 
 
-def _check_one_hot(Y, name, num_classes):
+def _check_one_hot(Y, name, num_classes, m=None):
     """``(K, m)`` one-hot labels: K rows as expected, each column one 1 and K - 1 zeros."""
     if num_classes is not None and Y.shape[0] != num_classes:
         raise ValueError(
@@ -157,6 +157,10 @@ def _check_one_hot(Y, name, num_classes):
             f"(1, m) labels 0..{num_classes - 1} or one-hot ({num_classes}, m)"
         )
     if not (np.isin(Y, (0, 1)).all() and (Y.sum(axis=0) == 1).all()):
+        rows_one_hot = np.isin(Y, (0, 1)).all() and (Y.sum(axis=1) == 1).all()
+        hint = _label_layout_hint(Y, name, Y.shape[0] if rows_one_hot else m)
+        if hint:  # labels one per row, as scikit-learn keeps them
+            raise ValueError(f"{name} has shape {Y.shape}{hint}")
         raise ValueError(
             f"{name} of shape {Y.shape} must be one-hot: each column one 1 and "
             f"{Y.shape[0] - 1} zeros (soft labels are not supported)"
@@ -551,8 +555,9 @@ def check_unsaturated(AL, Y):
     if saturated:
         raise ValueError(
             f"the network gives {saturated} of {AL.shape[1]} examples a probability of at most "
-            "eps to their true label: the cost is clipped there, flat, and a gradient check "
-            "would mean nothing. Check at smaller weights (He initialisation, or a trained network)"
+            f"{np.finfo(AL.dtype).eps:.1e} (machine epsilon) to their true label: the cost is "
+            "clipped there, flat, and a gradient check would mean nothing. Check at smaller "
+            "weights (He initialisation, or a trained network)"
         )
 
 

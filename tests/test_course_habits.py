@@ -10,6 +10,7 @@ import inspect
 import numpy as np
 import pytest
 
+import metrics
 import neural_net_optimized as nno
 import neural_network as nn
 import validation
@@ -149,3 +150,12 @@ def test_labels_one_per_row_or_as_a_vector_are_told_the_fix(reshape, fix):
     with pytest.raises(ValueError, match=fix) as error:
         nno.model(X, reshape(Y), [4, 3], num_epochs=1)
     assert "labels but" not in str(error.value) and len(str(error.value)) < 160
+
+
+@pytest.mark.parametrize(
+    "as_rows", [lambda Y: Y.T, lambda Y: np.eye(3)[Y[0]]], ids=["column", "one-hot rows"]
+)
+def test_the_metrics_tell_labels_one_per_row_to_pass_the_transpose(as_rows):
+    Y = np.random.default_rng(1).integers(0, 3, (1, 30))
+    with pytest.raises(ValueError, match=r"^Y has shape \(30, \d+\): .* pass Y\.T$"):
+        metrics.accuracy(as_rows(Y), Y)

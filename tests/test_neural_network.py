@@ -485,7 +485,9 @@ def test_gradient_check_at_a_kink_still_detects_a_one_percent_error(monkeypatch)
 def test_gradient_check_refuses_a_network_whose_outputs_saturate_where_the_cost_is_clipped():
     X, Y, _ = fresh_network_at_a_kink()
     parameters = nn.initialize_parameters([4, 5, 3, 1], method="random", seed=0)
-    with pytest.raises(ValueError, match=r"probability of at most eps.*clipped") as error:
+    with pytest.raises(
+        ValueError, match=r"probability of at most 2.2e-16 \(machine epsilon\).*clipped"
+    ) as error:
         nn.gradient_check(X, Y, parameters)
     assert len(str(error.value)) < 250
 
