@@ -147,7 +147,8 @@ def build_parser(defaults=None):
     arg = parser.add_argument
     arg("--hidden", type=_hidden, default=d["hidden"], help="hidden layer sizes, e.g. 20,7,5")
     arg("--optimizer", choices=nno.OPTIMIZERS, default=d["optimizer"], help="update rule")
-    arg("--learning-rate", type=POSITIVE, default=d["learning_rate"], help="learning rate alpha_0")
+    arg("--learning-rate", type=POSITIVE, default=d["learning_rate"],
+        help="alpha_0 (default: %(default).3g)")  # fmt: skip
     arg("--num-epochs", type=EPOCHS, default=d["num_epochs"], help="passes over the images")
     arg("--mini-batch-size", type=NON_NEGATIVE_INT, default=d["mini_batch_size"] or 0,
         help="examples per update; 0 means full batch (model(mini_batch_size=None))")  # fmt: skip
