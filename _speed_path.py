@@ -214,9 +214,8 @@ def stack_first_layers(networks):
     update of a network's ``W1`` in place is an update of the stack.
     """
     stacked = np.concatenate([parameters["W1"] for parameters in networks])
-    n_1 = networks[0]["W1"].shape[0]
-    for s, parameters in enumerate(networks):
-        parameters["W1"] = stacked[s * n_1 : (s + 1) * n_1]
+    for parameters, rows in zip(networks, _rows(stacked, networks), strict=True):
+        parameters["W1"] = rows
     return stacked
 
 

@@ -521,10 +521,14 @@ def model(X, Y, layers_dims, *, optimizer="adam", learning_rate=None, num_epochs
     return _trained_network(stopping.parameters(parameters), standardizer), history
 
 
-# The keyword arguments of model(): what a configuration of model_selection may set.
-MODEL_OPTIONS = tuple(
-    name for name, p in inspect.signature(model).parameters.items() if p.kind is p.KEYWORD_ONLY
-)
+# The keyword arguments of model() and their defaults: what a configuration of model_selection
+# may set, and what train_seeds assumes for the options it is not given.
+_MODEL_DEFAULTS = {
+    name: p.default
+    for name, p in inspect.signature(model).parameters.items()
+    if p.kind is p.KEYWORD_ONLY
+}
+MODEL_OPTIONS = tuple(_MODEL_DEFAULTS)
 
 
 def train_seeds(X, Y, layers_dims, seeds=range(5), **options):
@@ -568,12 +572,6 @@ def train_seeds(X, Y, layers_dims, seeds=range(5), **options):
     ]
 
 
-# model()'s defaults, for the options train_seeds is not given.
-_MODEL_DEFAULTS = {
-    name: p.default
-    for name, p in inspect.signature(model).parameters.items()
-    if p.kind is p.KEYWORD_ONLY
-}
 _DECAY_KEYS = ("decay", "decay_rate", "decay_every")
 
 
