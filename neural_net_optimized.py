@@ -254,7 +254,8 @@ def _prepare_inputs(X, Y, X_dev, Y_dev, layers_dims, dtype, standardize):
 
     ``X`` (and ``X_dev``) come back in ``dtype`` and in the speed path's layout (see
     ``_speed_path.training_layout``). With a standardizer they come back standardised: it is
-    applied once here, not every step. ``dev`` is None or ``(X_dev, Y_dev)``.
+    applied once here, not every step. ``dev`` is None or ``(X_dev, Y_dev, dev_labels)``, the
+    last the ``(1, m_dev)`` class labels the dev accuracy compares with, found once here.
     """
     n_x = layers_dims[0]
     X = validation.check_X(X, n_x=n_x)
@@ -274,7 +275,8 @@ def _prepare_inputs(X, Y, X_dev, Y_dev, layers_dims, dtype, standardize):
         Y_dev = validation.check_Y(
             Y_dev, m=X_dev.shape[1], name="Y_dev", dtype=dtype, num_classes=layers_dims[-1]
         )
-        dev = (nn.standardize(_speed_path.training_layout(X_dev, dtype), standardize), Y_dev)
+        X_dev = nn.standardize(_speed_path.training_layout(X_dev, dtype), standardize)
+        dev = (X_dev, Y_dev, nn.probabilities_to_labels(Y_dev))  # Y_dev: 0/1 or one-hot
     return X, Y, dev, standardize
 
 
@@ -339,11 +341,10 @@ def _record_epoch(history, epoch_cost, learning_rate, parameters, dev):
     history["cost"].append(float(epoch_cost))
     history["learning_rate"].append(float(learning_rate))
     if dev is not None:
-        X_dev, Y_dev = dev
+        X_dev, Y_dev, dev_labels = dev
         probabilities = nn.predict_proba(X_dev, parameters, check_input=False)
         history["dev_cost"].append(nn.compute_cost(probabilities, Y_dev, check_input=False))
-        # Y_dev is 0/1 or one-hot: the same rule turns it into its class labels.
-        correct = nn.probabilities_to_labels(probabilities) == nn.probabilities_to_labels(Y_dev)
+        correct = nn.probabilities_to_labels(probabilities) == dev_labels
         history["dev_accuracy"].append(float(np.mean(correct)))
 
 
