@@ -130,6 +130,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # workloads, workers, 
 import reporting  # noqa: E402
 import workers  # noqa: E402
 from workloads import (  # noqa: E402
+    BUSY_CORES,
     DTYPES,
     GROUPS,
     IMPLEMENTATIONS,
@@ -147,7 +148,6 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(1, str(REPO_ROOT))
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-BUSY_CORES = 0.25  # above this many cores kept busy by other processes, warn
 
 
 # =============================================================================================
@@ -174,7 +174,7 @@ def _children_cpu_seconds():
     return usage.ru_utime + usage.ru_stime
 
 
-def _run_child(spec, env):
+def _run_child(spec):
     """Run ``spec`` in a fresh interpreter; return its result dict.
 
     The result also gets ``other_cores``: how many cores, on average over the child's life, the
@@ -183,7 +183,8 @@ def _run_child(spec, env):
     """
     command = [sys.executable, str(Path(__file__).resolve()), "--_worker", json.dumps(spec)]
     busy, children, wall = _busy_cpu_seconds(), _children_cpu_seconds(), time.perf_counter()
-    proc = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    # The thread counts reach the child through os.environ, which main() set.
+    proc = subprocess.run(command, capture_output=True, text=True, check=False)
     result = None
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith(workers.RESULT_MARK):
@@ -210,7 +211,7 @@ def _log(where, result):
     print(f"{where} {result['seconds']:8.3f} s ({cpu}others {other:.2f} cores)", file=sys.stderr)
 
 
-def _run_repeat(base, impls, env, with_floor, skipped_peers):
+def _run_repeat(base, impls, with_floor, skipped_peers):
     """One run of the floor (``with_floor``) and of each implementation, one after the other.
 
     Returns ``{impl: result}`` (``"floor"`` for the floor). A peer whose import fails is added to
@@ -219,12 +220,12 @@ def _run_repeat(base, impls, env, with_floor, skipped_peers):
     where = f"[{base['workload']} {base['dtype']} {base['repeat']}]"
     repeat = {}
     if with_floor:
-        repeat["floor"] = _run_child({**base, "kind": "floor"}, env)
+        repeat["floor"] = _run_child({**base, "kind": "floor"})
         _log(f"{where} {'floor':8}", repeat["floor"])
     for impl in impls:
         if impl in skipped_peers:
             continue
-        result = _run_child({**base, "kind": "train", "impl": impl}, env)
+        result = _run_child({**base, "kind": "train", "impl": impl})
         if result["status"] == "skipped":
             skipped_peers[impl] = result["reason"]
         repeat[impl] = result
@@ -254,7 +255,7 @@ def _busiest_run(repeat):
     return max((r.get("other_cores", 0.0) for r in repeat.values()), default=0.0)
 
 
-def _run_group(args, env, workload, dtype, skipped_peers, spent):
+def _run_group(args, workload, dtype, skipped_peers, spent):
     """Every repeat of one (workload, dtype): ``(repeats, discarded)``, lists of ``{impl:
     result}``. With ``--retry-busy N``, a repeat during which other processes kept more than
     ``BUSY_CORES`` busy is run again, up to N times, and the busy one is kept as discarded.
@@ -278,12 +279,13 @@ def _run_group(args, env, workload, dtype, skipped_peers, spent):
                 _wait_for_quiet(args.quiet_wait)
                 spent["waiting_s"] += time.perf_counter() - start
             start = time.perf_counter()
-            repeat = _run_repeat(base, impls, env, with_floor, skipped_peers)
-            if _busiest_run(repeat) <= BUSY_CORES or attempt == args.retry_busy:
+            repeat = _run_repeat(base, impls, with_floor, skipped_peers)
+            busiest = _busiest_run(repeat)
+            if busiest <= BUSY_CORES or attempt == args.retry_busy:
                 break
             discarded.append(repeat)
             spent["discarded_s"] += time.perf_counter() - start
-            print(f"  busy ({_busiest_run(repeat):.2f} cores): repeat run again", file=sys.stderr)
+            print(f"  busy ({busiest:.2f} cores): repeat run again", file=sys.stderr)
         repeats.append(repeat)
     return repeats, discarded
 
@@ -434,20 +436,19 @@ def _other_load(repeats):
 
 def run_benchmark(args):
     """Run every (workload, dtype) group and return the results as a JSON-ready dict."""
-    env = dict(os.environ)
-    env.update(dict.fromkeys(THREAD_VARIABLES, str(args.threads)))
     skipped_peers = {}  # peer -> reason, once its import has failed
     results, floors, load, discarded = {}, {}, {}, {}
     spent = {"waiting_s": 0.0, "discarded_s": 0.0}  # what --retry-busy added to the run's time
     for workload in args.workloads:
         for dtype in [d for d in args.dtypes if d in WORKLOADS[workload]["dtypes"]]:
-            repeats, busy = _run_group(args, env, workload, dtype, skipped_peers, spent)
+            repeats, busy = _run_group(args, workload, dtype, skipped_peers, spent)
             group, floor = _summarise_group(args, workload, repeats, skipped_peers)
             results.setdefault(workload, {})[dtype] = group
             if floor is not None:
                 floors.setdefault(workload, {})[dtype] = floor
-            if _other_load(repeats):
-                load.setdefault(workload, {})[dtype] = _other_load(repeats)
+            other_load = _other_load(repeats)
+            if other_load:
+                load.setdefault(workload, {})[dtype] = other_load
             if busy:
                 discarded.setdefault(workload, {})[dtype] = busy
     run_workloads = {}
@@ -669,7 +670,7 @@ def main(argv=None):
         report = json.loads(args.render.read_text())
         print((reporting.format_markdown if args.markdown else reporting.format_text)(report))
         return 0
-    # Our own NumPy (for the machine description) reads these at import.
+    # Every child inherits these, and our own NumPy (for the machine description) reads them.
     os.environ.update(dict.fromkeys(THREAD_VARIABLES, str(args.threads)))
     report = {"machine": _machine_info(args.threads), "load_average_before": _load_average()}
     report.update(repeats=args.repeats, quick=args.quick, seed=args.seed)

@@ -4,9 +4,8 @@ Every function reads the JSON-ready report that ``benchmark.run_benchmark`` retu
 machine and load figures ``benchmark.main`` adds) and returns lines; nothing is measured here.
 """
 
-from workloads import SCALING, WORKLOADS
+from workloads import BUSY_CORES, SCALING, WORKLOADS
 
-BUSY_CORES = 0.25  # above this many cores kept busy by other processes, warn
 LABELS = {"ours": "ours (numpy)", "torch": "torch", "sklearn": "sklearn", "baseline": "baseline"}
 GROUP_COLUMNS = (
     "implementation",

@@ -8,6 +8,7 @@ CAT_LAYERS = [12288, 20, 7, 5, 1]
 SEED = 0
 IMPLEMENTATIONS = ("ours", "torch", "sklearn", "baseline")
 DTYPES = ("float64", "float32")
+BUSY_CORES = 0.25  # above this many cores kept busy by other processes: warn, or retry
 
 # The synthetic K-class problem at MNIST's shape: 784 inputs, 10 classes, labels from a fixed
 # random linear teacher, y = argmax(T x) with x ~ N(0, 1) and T (10, 784) ~ N(0, 1). The labels
