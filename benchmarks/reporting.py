@@ -285,8 +285,7 @@ def _group_tables(report, markdown):
             header = [c.format(unit=unit) for c in GROUP_COLUMNS]
             rows, notes = _group_rows(report, workload, dtype)
             title = _title(report, workload, dtype)
-            lines += ["", f"**{title}**" if markdown else title, *([""] if markdown else [])]
-            lines += _table(header, rows, markdown)
+            lines += _titled_table(title, header, rows, markdown)
             notes += _load_note(report, workload, dtype)
             if markdown and notes:
                 lines += ["", *(f"- note: {n}" for n in notes)]
@@ -295,25 +294,30 @@ def _group_tables(report, markdown):
     return lines
 
 
+def _titled_table(title, header, rows, markdown):
+    """A blank line, the title (bold in Markdown, followed by a blank line there), the table."""
+    heading = ["", f"**{title}**", ""] if markdown else ["", title]
+    return heading + _table(header, rows, markdown)
+
+
 def _tables(report, markdown):
     """Every table of the report, each after its title, then the targets."""
     lines = _group_tables(report, markdown)
     scaling = _scaling_rows(report)
     if scaling:
         title = "Scaling: [784, hidden, 10], float32, Adam, mini-batches of 128, one epoch"
-        lines += ["", f"**{title}**" if markdown else title, *([""] if markdown else [])]
-        lines += _table(SCALING_COLUMNS, scaling, markdown)
+        lines += _titled_table(title, SCALING_COLUMNS, scaling, markdown)
     before_after = _before_after_rows(report)
     if before_after:
         b = report["baseline"]
         title = f"After (this checkout, {report['ours']['commit']}) against before ({b['commit']})"
-        lines += ["", f"**{title}**" if markdown else title, *([""] if markdown else [])]
-        lines += _table(BEFORE_AFTER_COLUMNS, before_after, markdown)
+        lines += _titled_table(title, BEFORE_AFTER_COLUMNS, before_after, markdown)
     if not report["targets"]:
         return lines
     title = "Targets (ratio = our median time / theirs, same run; gap = theirs - ours)"
-    lines += ["", f"**{title}**" if markdown else title, *([""] if markdown else [])]
-    lines += _table(("target", "value", "goal", "met"), _target_rows(report), markdown)
+    lines += _titled_table(
+        title, ("target", "value", "goal", "met"), _target_rows(report), markdown
+    )
     return lines
 
 
