@@ -23,7 +23,7 @@ help:
 	@echo "make notebook         re-run both notebooks and save them with their outputs"
 	@echo "make notebook-check   run both notebooks in full on copies and check them (CI does)"
 	@echo "make benchmark        time model() against PyTorch and scikit-learn (docs/performance.md)"
-	@echo "make benchmark-check  a tiny run of every benchmark workload (CI does)"
+	@echo "make benchmark-check  a tiny run of every benchmark workload (CI runs it in make test)"
 	@echo "make search           rerun the cat model search (minutes: the record keeps its time) into docs/cat_search.json"
 	@echo "make venv, make data  only the set-up: .venv from requirements.txt; the cat files"
 	@echo "                      into datasets/ (make data DATA_SRC=/folder/with/the/h5/files)"

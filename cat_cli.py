@@ -59,6 +59,7 @@ def _number(kind, low=None, high=None, **bounds):
             raise _FlagError(f"expected {expected}, got {text!r}") from None
 
     parse.__name__ = kind.__name__
+    parse.bounds = (low, high, {"integer": kind is int, **bounds})  # for checking defaults
     return parse
 
 
@@ -70,9 +71,9 @@ def _hidden(text):
         sizes = tuple(int(n) for n in text.split(","))
     except ValueError:
         sizes = ()
-    if not sizes or min(sizes) < 1 or max(sizes) > 100_000:
+    if not sizes or min(sizes) < 1 or max(sizes) > MAX_LAYER_SIZE:
         raise _FlagError(
-            "expected layer sizes from 1 to 100000 separated by commas, such as 20,7,5; "
+            f"expected layer sizes from 1 to {MAX_LAYER_SIZE} separated by commas, such as 20,7,5; "
             f"got {text!r}"
         )
     return sizes
@@ -99,6 +100,9 @@ KEEP_PROB = _number(float, nn.MIN_KEEP_PROB, 1.0)
 POSITIVE = _number(float, 0.0, low_open=True)
 NON_NEGATIVE = _number(float, 0.0)
 AVERAGE_WEIGHT = _number(float, 0.0, 1.0, high_open=True)  # beta, beta1, beta2
+SHIFT_COPIES = _number(int, 0, 50)
+MAX_SHIFT = _number(int, 0, 63)  # pixels, less than the 64 of an image
+MAX_LAYER_SIZE = 100_000
 
 
 # --------------------------------------------------------------------------------------------
@@ -112,13 +116,12 @@ def _default_configuration():
     A damaged record ends the command with one line naming the file, exit status 2: its
     defaults cannot be trusted, and ``make search`` writes a new one.
     """
-    path = experiment.SEARCH_FILE  # read when called, so that a test can point it elsewhere
     try:
-        return experiment.final_configuration(experiment.load_search_record(path))
+        return experiment.final_configuration()
     except FileNotFoundError:
         return None
     except (TypeError, ValueError) as error:
-        _record_error(path, error)
+        _record_error(experiment.SEARCH_FILE, error)
 
 
 def _record_error(path, error):
@@ -170,9 +173,9 @@ def build_parser(defaults=None):
         help="fit a standardizer on the training images: none, feature or channel")  # fmt: skip
     arg("--augment", type=_augmentation, default=d["augment"],
         help="training-set augmentation: none, or flips, shifts, balance joined by +")  # fmt: skip
-    arg("--shift-copies", type=_number(int, 0, 50), default=d["shift_copies"],
+    arg("--shift-copies", type=SHIFT_COPIES, default=d["shift_copies"],
         help="shifted copies of each image (with shifts in --augment)")  # fmt: skip
-    arg("--max-shift", type=_number(int, 0, 63), default=d["max_shift"],
+    arg("--max-shift", type=MAX_SHIFT, default=d["max_shift"],
         help="pixels, less than the 64 of an image")  # fmt: skip
     arg("--tta", action=argparse.BooleanOptionalAction, default=True,
         help="predict with mirror test-time augmentation")  # fmt: skip
@@ -198,11 +201,10 @@ _FALLBACK = {
     "max_shift": 8,
 }  # fmt: skip
 
-# The bounds of each numeric default: those of the flag that shows it in --help.
-_DEFAULT_BOUNDS = {
-    "learning_rate": (0.0, None, {"low_open": True}), "lambd": (0.0, None, {}),
-    "keep_prob": (nn.MIN_KEEP_PROB, 1.0, {}), "num_epochs": (1, 1_000_000, {"integer": True}),
-    "shift_copies": (0, 50, {"integer": True}), "max_shift": (0, 63, {"integer": True}),
+# Each numeric default is checked against the bounds of the flag that shows it in --help.
+_DEFAULT_FLAGS = {
+    "learning_rate": POSITIVE, "lambd": NON_NEGATIVE, "keep_prob": KEEP_PROB,
+    "num_epochs": EPOCHS, "shift_copies": SHIFT_COPIES, "max_shift": MAX_SHIFT,
 }  # fmt: skip
 
 
@@ -215,13 +217,14 @@ def _check_defaults(defaults):
     validation.check_keys(validation.check_dict(defaults, "defaults", what=what), "defaults",
                           tuple(_FALLBACK))  # fmt: skip
     d = {**_FALLBACK, **defaults}
-    for key, (low, high, options) in _DEFAULT_BOUNDS.items():
+    for key, flag in _DEFAULT_FLAGS.items():
+        low, high, options = flag.bounds
         validation.check_number(d[key], f"defaults['{key}']", low, high, **options)
     if not isinstance(d["hidden"], (list, tuple)):
         shown = validation.describe(d["hidden"])
         raise TypeError(f"defaults['hidden'] must be a tuple of layer sizes, got {shown}")
     for i, n in enumerate(d["hidden"]):
-        validation.check_number(n, f"defaults['hidden'][{i}]", 1, 100_000, integer=True)
+        validation.check_number(n, f"defaults['hidden'][{i}]", 1, MAX_LAYER_SIZE, integer=True)
     if d["mini_batch_size"] is not None:
         validation.check_number(d["mini_batch_size"], "defaults['mini_batch_size']", 1,
                                        integer=True)  # fmt: skip
@@ -254,7 +257,8 @@ def _print_scores(rows, Y_train):
     """One line per set: its size, share of cats, what always answering the *training* set's
     commonest class scores there (the baseline a model must beat, known before any test label
     is read), accuracy, balanced accuracy."""
-    majority = int(np.mean(Y_train) > 0.5)  # a tie answers non-cat, as a probability of 0.5 does
+    # The one rule of the library, applied to the training set's share of cats (a tie: non-cat).
+    majority = int(nn.probabilities_to_labels(np.full((1, 1), np.mean(Y_train)))[0, 0])
     always = f"always {CLASS_NAMES[majority]}"
     print(f"{'set':<6}{'m':>5}{'cats':>7}{always:>16}{'accuracy':>10}{'balanced':>10}")
     for name, (Y, scores) in rows.items():
@@ -344,8 +348,7 @@ def main(argv=None):
     try:
         data = _load(args)
     except (FileNotFoundError, ValueError) as error:  # not a flag's fault: no usage block
-        print(f"python -m cat_cli: error: cannot load the cat images: {error}", file=sys.stderr)
-        raise SystemExit(2) from None
+        parser.exit(2, f"{parser.prog}: error: cannot load the cat images: {error}\n")
     X, dev, (X_test, Y_test) = data[0], data[2], data[3]
     print(
         f"Training [{X.shape[0]}, {', '.join(map(str, (*args.hidden, 1)))}] on {X.shape[1]} "
@@ -431,7 +434,7 @@ def search_main(argv=None):
         parser.error(f"--output {args.output}: not a file in an existing directory")
     settings = {**experiment.SEARCH_SETTINGS, "n_trials": args.trials}
     try:
-        cat_data.find_data_dir(args.data_dir)  # before the search, not minutes into it
+        cat_data.find_data_dir(args.data_dir)  # a missing file: argparse's one-line error
     except (FileNotFoundError, ValueError, TypeError) as error:
         parser.error(f"cannot load the cat images: {error}")
     record = experiment.search_and_record(args.data_dir, settings, path=args.output)

@@ -194,7 +194,9 @@ def fold_size(m, settings=SEARCH_SETTINGS):
 
 def final_configuration(record=None, m=209):
     """The chosen configuration, matched for training on all ``m`` training images."""
-    record = load_search_record() if record is None else _check_record(record, "record")
+    # SEARCH_FILE read when called (load_search_record's default is bound at definition), so
+    # that a test or a tool can point it elsewhere.
+    record = load_search_record(SEARCH_FILE) if record is None else _check_record(record, "record")
     m = validation.check_number(m, "m", 2, MAX_EXAMPLES, integer=True)
     return validation.check_part(
         ms.matched_refit, record["chosen"], "record['chosen']", fold_size(m, record["settings"]), m

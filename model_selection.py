@@ -43,9 +43,9 @@ from metrics import (  # noqa: F401  (the metrics' home is metrics.py; public he
 # --------------------------------------------------------------------------------------------
 
 
-def _check_labels(Y, name="Y"):
+def _check_labels(Y, name="Y", m=None):
     """``Y`` as it is, ``(1, m)`` class labels or one-hot ``(K, m)``, kept in its own dtype."""
-    return validation.check_Y(Y, name=name, dtype=None, num_classes=None)
+    return validation.check_Y(Y, m=m, name=name, dtype=None, num_classes=None)
 
 
 def _check_examples(X, Y):
@@ -342,7 +342,7 @@ def cross_validate(X, Y, config, splits, *, seed=0, augment=None, tta=None, dtyp
         ``"predicts a single class"`` on some fold), in which case the metrics are NaN.
     """
     X = validation.check_X(X)
-    Y = validation.check_Y(Y, m=X.shape[1], dtype=None, num_classes=None)
+    Y = _check_labels(Y, m=X.shape[1])
     splits = check_splits(splits, X.shape[1])
     config = check_configuration(config)
     _check_training_options(seed, augment, tta, dtype)
@@ -475,7 +475,7 @@ def _search_splits(X, Y, cv, repeats, X_dev, Y_dev, seed):
     if X_dev is None:
         return X, Y, repeated_stratified_k_folds(Y, k=cv, repeats=repeats, seed=seed)
     X_dev = validation.check_X(X_dev, n_x=X.shape[0], name="X_dev")
-    Y_dev = validation.check_Y(Y_dev, m=X_dev.shape[1], name="Y_dev", dtype=None, num_classes=None)
+    Y_dev = _check_labels(Y_dev, "Y_dev", m=X_dev.shape[1])
     X_all = np.concatenate([X, X_dev.astype(X.dtype, copy=False)], axis=1)
     Y_all = np.concatenate([Y, Y_dev], axis=1)
     return X_all, Y_all, [(np.arange(X.shape[1]), np.arange(X.shape[1], X_all.shape[1]))]
@@ -520,7 +520,7 @@ def random_search(
     refit = validation.check_flag(refit, "refit")
     verbose = validation.check_flag(verbose, "verbose")
     X = validation.check_X(X)
-    Y = validation.check_Y(Y, m=X.shape[1], dtype=None, num_classes=None)
+    Y = _check_labels(Y, m=X.shape[1])
     if X_dev is None:  # k folds of m examples: 2 <= k <= m
         cv = validation.check_number(cv, "cv", 2, X.shape[1], integer=True, note=" (folds)")
         repeats = validation.check_number(repeats, "repeats", 1, integer=True)

@@ -8,7 +8,7 @@ reported as skipped, not crash the run. One test hides both, whatever is install
 exactly that. No test asserts anything about the times themselves.
 
 The two runs of every workload take half a minute together, more than the rest of the suite can
-spare: they run when ``BENCHMARK_SMOKE=1``, as ``make benchmark-check`` (and so CI) sets it.
+spare: they run when ``BENCHMARK_SMOKE=1``, as ``make benchmark-check`` and CI set it.
 """
 
 import json
