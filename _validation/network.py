@@ -10,12 +10,15 @@ import numpy as np
 
 from _validation.values import (
     as_generator,
+    check_average_weight,
     check_dtype,
+    check_epsilon,
     check_flag,
     check_number,
     check_part,
     check_real_array,
     describe,
+    one_of,
 )
 
 TRAINABLE = ("W", "b", "gamma", "beta")
@@ -47,8 +50,7 @@ def check_layers_dims(layers_dims):
 
 def check_initialization(layers_dims, method, batch_norm, dtype, methods):
     """The arguments of ``initialize_parameters``: ``(layers_dims, method, batch_norm, dtype)``."""
-    if not isinstance(method, str) or method not in methods:
-        raise ValueError(f"method must be one of {methods}, got {describe(method)}")
+    method = one_of(methods)(method, "method")
     return (
         check_layers_dims(layers_dims),
         method,
@@ -462,8 +464,8 @@ def check_forward_inputs(X, parameters, keep_prob, training, rng=None, bn_moment
         X,
         keep_prob,
         as_generator(rng),
-        check_number(bn_momentum, "bn_momentum", 0.0, 1.0, high_open=True),
-        check_number(bn_epsilon, "bn_epsilon", 0.0, low_open=True),
+        check_average_weight(bn_momentum, "bn_momentum"),
+        check_epsilon(bn_epsilon, "bn_epsilon"),
     )
 
 
@@ -526,7 +528,7 @@ def check_gradient_check_inputs(X, Y, parameters, lambd, keep_prob):
     """``gradient_check``'s data and network, as float64 copies: ``(X, Y, parameters, lambd,
     keep_prob)`` (``Y`` 0/1 or one-hot, in float64)."""
     X, keep_prob, *_ = check_forward_inputs(X, parameters, keep_prob, training=True)
-    outputs = check_parameters(parameters)[-1]
+    outputs = parameters[f"W{network_depth(parameters)}"].shape[0]  # checked just above
     Y = check_Y(Y, m=X.shape[1], num_classes=outputs)
     parameters = {key: np.array(value, dtype=np.float64) for key, value in parameters.items()}
     return X.astype(np.float64), Y, parameters, check_lambd(lambd), keep_prob
@@ -536,8 +538,8 @@ def check_gradient_check_settings(seed, epsilon, bn_epsilon, max_entries):
     """``(seed, epsilon, bn_epsilon, max_entries)`` of ``gradient_check``, checked."""
     return (
         check_number(seed, "seed", 0, integer=True),
-        check_number(epsilon, "epsilon", 0.0, low_open=True),
-        check_number(bn_epsilon, "bn_epsilon", 0.0, low_open=True),
+        check_epsilon(epsilon),
+        check_epsilon(bn_epsilon, "bn_epsilon"),
         None if max_entries is None else check_number(max_entries, "max_entries", 1, integer=True),
     )
 
@@ -566,7 +568,7 @@ def check_standardizer_fit(X, per, channels):
     "channel"; for "channel", ``X``'s rows must be images of ``channels`` channels, flattened in
     (H, W, C) order from a square H x W (the cat images: 64 x 64 x 3 = 12288 rows)."""
     X = check_X(X)
-    if per not in STANDARDIZE_PER:
+    if not isinstance(per, str) or per not in STANDARDIZE_PER:
         raise ValueError(f"per must be 'feature' or 'channel', got {describe(per)}")
     channels = check_number(channels, "channels", 1, integer=True)
     pixels = X.shape[0] // channels

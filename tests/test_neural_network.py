@@ -1126,6 +1126,12 @@ def test_a_channel_standardizer_shares_one_mean_and_scale_per_colour_channel():
     assert len(np.unique(stats["input_mean"])) == 3
 
 
+@pytest.mark.parametrize("per", ["pixel", np.array(["feature"]), None, 3])
+def test_a_standardizer_per_anything_but_feature_or_channel_is_refused_by_name(per):
+    with pytest.raises(ValueError, match="^per must be 'feature' or 'channel', got "):
+        nn.fit_standardizer(np.ones((3, 4)), per=per)
+
+
 def test_a_constant_feature_gets_scale_1_instead_of_a_division_by_zero():
     X = np.vstack([np.ones((1, 5)), np.arange(5.0)[None]])
     stats = nn.fit_standardizer(X)
