@@ -47,10 +47,18 @@ def recall_per_class(Y, Y_pred, num_classes=None):
     """The recall of each class ``k``, ``C[k, k] / sum_j C[k, j]`` (see :func:`confusion_matrix`):
     the share of its examples predicted as ``k``. A list of K floats, NaN for a class absent
     from ``Y``."""
-    C = confusion_matrix(Y, Y_pred, num_classes)
-    support = C.sum(axis=1)
+    return [float(r) for r in _recalls(confusion_matrix(Y, Y_pred, num_classes))]
+
+
+def _recalls(C):
+    """``C[k, k] / sum_j C[k, j]`` for each row of a confusion matrix, NaN for an empty row."""
     with np.errstate(invalid="ignore", divide="ignore"):  # an absent class: 0 / 0 = NaN
-        return [float(r) for r in np.diag(C) / support]
+        return np.diag(C) / C.sum(axis=1)
+
+
+def _mean_recall(recalls):
+    """The balanced accuracy: the mean of the recalls of the classes present."""
+    return float(np.mean(recalls[~np.isnan(recalls)]))
 
 
 def balanced_accuracy(Y, Y_pred):
@@ -62,8 +70,7 @@ def balanced_accuracy(Y, Y_pred):
     gives 0.66 to "always non-cat", more than most real models reach. A class absent from ``Y``
     is left out of the mean.
     """
-    recalls = np.array(recall_per_class(Y, Y_pred))
-    return float(np.mean(recalls[~np.isnan(recalls)]))
+    return _mean_recall(_recalls(confusion_matrix(Y, Y_pred)))
 
 
 MAX_CONFUSION_CLASSES = 10_000  # a (K, K) table of int64 counts: 800 MB at this K
@@ -123,17 +130,20 @@ def scores_from_probabilities(Y, probabilities):
     K = probabilities.shape[0]
     Y = validation.check_class_labels(Y, m=probabilities.shape[1], num_classes=max(K, 2))
     Y_pred = nn.probabilities_to_labels(probabilities)
+    C = confusion_matrix(Y, Y_pred, max(K, 2))  # every score below is read from it
+    recalls = _recalls(C)
     scores = {
-        "accuracy": accuracy(Y, Y_pred),
-        "balanced_accuracy": balanced_accuracy(Y, Y_pred),
+        "accuracy": float(np.trace(C) / Y.shape[1]),
+        "balanced_accuracy": _mean_recall(recalls),
         "log_loss": log_loss(Y, probabilities),
     }
     if K == 1:
-        return {**scores, **confusion_counts(Y, Y_pred)}
+        (tn, fp), (fn, tp) = C.tolist()
+        return {**scores, "tp": tp, "fp": fp, "tn": tn, "fn": fn}
     return {
         **scores,
-        "confusion_matrix": confusion_matrix(Y, Y_pred, K).tolist(),
-        "recall_per_class": recall_per_class(Y, Y_pred, K),
+        "confusion_matrix": C.tolist(),
+        "recall_per_class": [float(r) for r in recalls],
     }
 
 
@@ -142,8 +152,7 @@ def evaluate(X, Y, parameters, *, tta=None):
 
     ``tta``: test-time augmentation, as in :func:`neural_network.predict_proba`.
     """
-    validation.check_network(parameters)
-    validation.check_tta(tta)
+    validation.check_network(parameters)  # tta is checked first thing in predict_proba
     return scores_from_probabilities(Y, nn.predict_proba(X, parameters, tta=tta))
 
 
@@ -157,7 +166,7 @@ def ensemble_proba(X, members, *, tta=None):
         raise TypeError("members must be a non-empty list of parameters dicts")
     for i, parameters in enumerate(members):
         validation.check_network(parameters, f"members[{i}]")
-    validation.check_tta(tta)
+    # tta is checked first thing in predict_proba
     return np.mean([nn.predict_proba(X, parameters, tta=tta) for parameters in members], axis=0)
 
 
