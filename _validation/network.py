@@ -304,26 +304,28 @@ def check_parameter_arrays(parameters):
     if not any(_KEY.match(key) for key in parameters):
         raise ValueError("parameters has no layer keys such as 'W1', 'b1'")
     for key, value in parameters.items():
-        if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
-            kind = type(value).__name__ if not isinstance(value, np.ndarray) else value.dtype
-            raise TypeError(f"parameters['{key}'] must be a NumPy array of floats, got {kind}")
-        if key.startswith("W") and (value.ndim != 2 or value.size == 0):
-            raise ValueError(
-                f"parameters['{key}'] must be 2-D (n_l, n_l-1) with n_l, n_l-1 >= 1, "
-                f"got {value.shape}"
-            )
-        if not np.isfinite(value).all():
-            raise ValueError(f"parameters['{key}'] contains NaN or infinite values")
-        if key.startswith("running_var") and (value < 0).any():
-            raise ValueError(f"parameters['{key}'] must be >= 0 (it is a variance)")
+        _check_array(value, key)
     return parameters
 
 
-def _check_shape(parameters, key, shape):
-    if parameters[key].shape != shape:
+def _check_array(value, key, name="parameters"):
+    """One array of a network, ``name[key]``: floats, finite; ``W`` 2-D; running variance >= 0."""
+    if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
+        kind = type(value).__name__ if not isinstance(value, np.ndarray) else value.dtype
+        raise TypeError(f"{name}['{key}'] must be a NumPy array of floats, got {kind}")
+    if key.startswith("W") and (value.ndim != 2 or value.size == 0):
         raise ValueError(
-            f"parameters['{key}'] must have shape {shape}, got {parameters[key].shape}"
+            f"{name}['{key}'] must be 2-D (n_l, n_l-1) with n_l, n_l-1 >= 1, got {value.shape}"
         )
+    if not np.isfinite(value).all():
+        raise ValueError(f"{name}['{key}'] contains NaN or infinite values")
+    if key.startswith("running_var") and (value < 0).any():
+        raise ValueError(f"{name}['{key}'] must be >= 0 (it is a variance)")
+
+
+def _check_shape(parameters, key, shape, name="parameters"):
+    if parameters[key].shape != shape:
+        raise ValueError(f"{name}['{key}'] must have shape {shape}, got {parameters[key].shape}")
 
 
 def _check_layer_keys(parameters, layer, L, n):
@@ -371,16 +373,24 @@ def check_parameters(parameters):
     return dims
 
 
-def _check_standardizer_keys(parameters, n_x):
+def _check_standardizer_keys(parameters, n_x, name="parameters"):
     """Both or neither of ``input_mean`` and ``input_scale``, each (n_x, 1), the scale > 0."""
     present = [key for key in STANDARDIZER_KEYS if key in parameters]
     if present and len(present) != len(STANDARDIZER_KEYS):
         missing = [key for key in STANDARDIZER_KEYS if key not in parameters]
-        raise ValueError(f"parameters has {present} but is missing {missing}: give both or none")
+        raise ValueError(f"{name} has {present} but is missing {missing}: give both or none")
     for key in present:
-        _check_shape(parameters, key, (n_x, 1))
+        _check_shape(parameters, key, (n_x, 1), name)
     if present and not (parameters["input_scale"] > 0).all():
-        raise ValueError("parameters['input_scale'] must be > 0 everywhere")
+        raise ValueError(f"{name}['input_scale'] must be > 0 everywhere")
+
+
+def check_fitted_standardizer(standardize, n_x, name="standardize"):
+    """A fitted standardizer's two arrays (keys already checked): as a network's input arrays,
+    :func:`_check_array` and :func:`_check_standardizer_keys`, named ``name``."""
+    for key, value in standardize.items():
+        _check_array(value, key, name)
+    _check_standardizer_keys(standardize, n_x, name)
 
 
 def _check_layer_cache(cache, layer, L, m):

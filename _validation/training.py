@@ -11,8 +11,8 @@ from _validation.network import (
     RUNNING,
     STANDARDIZE_PER,
     STANDARDIZER_KEYS,
+    check_fitted_standardizer,
     check_parameter_arrays,
-    check_parameters,
     trainable_keys,
 )
 from _validation.values import (
@@ -141,10 +141,9 @@ def check_standardizer(standardize, n_x):
             f"got {describe(standardize)}"
         )
     try:
-        check_parameters({"W1": np.zeros((1, n_x)), "b1": np.zeros((1, 1)), **standardize})
+        check_fitted_standardizer(standardize, n_x)
     except (TypeError, ValueError) as error:
-        message = str(error).replace("parameters[", "standardize[")
-        raise type(error)(f"standardize is not a valid fitted standardizer: {message}") from None
+        raise type(error)(f"standardize is not a valid fitted standardizer: {error}") from None
     return standardize
 
 
