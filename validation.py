@@ -22,7 +22,7 @@ the ones before it:
   ``model()``'s settings, batch sizes, divergence, a search's trials).
 """
 
-from _validation.network import (
+from _validation.network import (  # noqa: F401  (the door: re-exported for validation.check_*)
     BATCHNORM_KEYS,
     MIN_KEEP_PROB,
     RUNNING,
@@ -60,7 +60,7 @@ from _validation.network import (
     trainable_keys,
     uses_batchnorm,
 )
-from _validation.training import (
+from _validation.training import (  # noqa: F401  (the door: re-exported for validation.check_*)
     FULL_BATCH_NOTE,
     check_batch_size,
     check_decay,
@@ -77,7 +77,7 @@ from _validation.training import (
     check_update_finite,
     check_update_inputs,
 )
-from _validation.values import (
+from _validation.values import (  # noqa: F401  (the door: re-exported for validation.check_*)
     as_generator,
     check_arguments,
     check_average_weight,
@@ -98,79 +98,4 @@ from _validation.values import (
     number,
     one_of,
 )
-from course_names import course_name_error, guide_course_calls
-
-__all__ = [
-    "as_generator",
-    "BATCHNORM_KEYS",
-    "check_arguments",
-    "check_average_weight",
-    "check_backward_inputs",
-    "check_batch_size",
-    "check_caches",
-    "check_choice",
-    "check_class_labels",
-    "check_cost_inputs",
-    "check_decay",
-    "check_decay_arguments",
-    "check_decayed_learning_rate",
-    "check_dev_set",
-    "check_dict",
-    "check_dtype",
-    "check_epsilon",
-    "check_flag",
-    "check_forward_inputs",
-    "check_gradient_check_inputs",
-    "check_gradient_check_settings",
-    "check_gradients_finite",
-    "check_initialization",
-    "check_keep_prob",
-    "check_keys",
-    "check_lambd",
-    "check_layers_dims",
-    "check_mini_batch_size",
-    "check_network",
-    "check_number",
-    "check_output_finite",
-    "check_parameter_arrays",
-    "check_parameters",
-    "check_parameters_dict",
-    "check_part",
-    "check_path",
-    "check_positive",
-    "check_probabilities",
-    "check_scores_to_label",
-    "check_unsaturated",
-    "check_num_classes",
-    "check_real_array",
-    "check_scalar",
-    "check_seeds",
-    "check_standardizer",
-    "check_standardizer_fit",
-    "check_state_dict",
-    "check_threshold",
-    "check_trained_finite",
-    "check_training_finite",
-    "check_trials",
-    "check_tta",
-    "check_update_finite",
-    "check_update_inputs",
-    "check_X",
-    "check_Y",
-    "course_name_error",
-    "guide_course_calls",
-    "describe",
-    "flag",
-    "FULL_BATCH_NOTE",
-    "has_standardizer",
-    "MIN_KEEP_PROB",
-    "network_depth",
-    "number",
-    "one_of",
-    "RUNNING",
-    "STANDARDIZE_PER",
-    "STANDARDIZER_KEYS",
-    "TRAINABLE",
-    "trainable_keys",
-    "uses_batchnorm",
-]
+from course_names import course_name_error, guide_course_calls  # noqa: F401
