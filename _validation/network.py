@@ -293,8 +293,7 @@ def check_parameter_arrays(parameters):
     the network.
     """
     check_parameters_dict(parameters)
-    unknown = [k for k in parameters if not (isinstance(k, str) and _KEY.match(k))]
-    unknown = [k for k in unknown if k not in STANDARDIZER_KEYS]
+    unknown = _foreign_keys(parameters)
     if unknown:
         raise ValueError(
             f"parameters has keys that are not part of a network: {unknown} (expected 'W1', "
@@ -306,6 +305,16 @@ def check_parameter_arrays(parameters):
     for key, value in parameters.items():
         _check_array(value, key)
     return parameters
+
+
+def _foreign_keys(parameters):
+    """The keys of a dict that are neither a layer's (``W1``, ``gamma2``, ...) nor a
+    standardizer's."""
+    return [
+        k
+        for k in parameters
+        if not (isinstance(k, str) and _KEY.match(k)) and k not in STANDARDIZER_KEYS
+    ]
 
 
 def _check_array(value, key, name="parameters"):
@@ -617,8 +626,7 @@ def check_network(parameters, name="parameters"):
     """:func:`check_parameters` (returning ``layers_dims``) for an argument that may hold
     anything: a dict of many foreign keys is refused naming three of them, not all."""
     if isinstance(parameters, dict):
-        foreign = [k for k in parameters if not (isinstance(k, str) and _KEY.match(k))]
-        foreign = [k for k in foreign if k not in STANDARDIZER_KEYS]
+        foreign = _foreign_keys(parameters)
         if len(foreign) > 3:
             shown = ", ".join(describe(key) for key in foreign[:3])
             raise ValueError(
