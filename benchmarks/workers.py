@@ -151,6 +151,19 @@ def load_data(spec):
     return _teacher_data(spec["examples"], dtype)
 
 
+def _rows(X):
+    """``X (n_x, m)`` as PyTorch and scikit-learn take it, one example per row, C-contiguous
+    (a view when ``X`` is Fortran-ordered)."""
+    import numpy as np
+
+    return np.ascontiguousarray(X.T)
+
+
+def _tiny_batch_size(w):
+    """The warm-up run's mini-batch size: 8, or None (full batch) as the workload's."""
+    return w["mini_batch_size"] and 8
+
+
 def _warm_up(w, dtype):
     """A tiny problem for the untimed warm-up run, with the workload's kind of output.
 
@@ -239,7 +252,7 @@ def _train_ours(spec, data):
         )
 
     X_tiny, Y_tiny, tiny_layers = _warm_up(w, dtype)
-    train(X_tiny, Y_tiny, tiny_layers, 2, w["mini_batch_size"] and 8)
+    train(X_tiny, Y_tiny, tiny_layers, 2, _tiny_batch_size(w))
 
     with _Timer() as timer:
         parameters, history = train(
@@ -348,13 +361,13 @@ def _train_torch(spec, data):
 
     def as_rows(X, Y):
         """PyTorch's natural layout: one example per row (a view when ``X`` is Fortran)."""
-        X_rows = torch.from_numpy(np.ascontiguousarray(X.T))
+        X_rows = torch.from_numpy(_rows(X))
         if Y.shape[0] == 1 and w["layers"][-1] > 1:  # class labels for CrossEntropyLoss
             return X_rows, torch.from_numpy(np.ascontiguousarray(Y.ravel(), dtype=np.int64))
         return X_rows, torch.from_numpy(np.ascontiguousarray(Y.T, dtype=spec["dtype"]))
 
     X_tiny, Y_tiny, tiny_layers = _warm_up(w, np.dtype(spec["dtype"]))
-    tiny_batch = w["mini_batch_size"] and 8
+    tiny_batch = _tiny_batch_size(w)
     _torch_train(torch, w, spec, *as_rows(X_tiny, Y_tiny), tiny_layers, 2, tiny_batch)
 
     X, y = as_rows(data["X"], data["Y"])
@@ -365,7 +378,7 @@ def _train_torch(spec, data):
 
     def predict(X):
         with torch.no_grad():
-            logits = net(torch.from_numpy(np.ascontiguousarray(X.T))).numpy()
+            logits = net(torch.from_numpy(_rows(X))).numpy()
         return (logits > 0).T if logits.shape[1] == 1 else np.argmax(logits, axis=1)
 
     return {
@@ -446,7 +459,7 @@ def _train_sklearn(spec, data):
     w = WORKLOADS[spec["workload"]]
 
     def as_rows(X, Y):
-        return np.ascontiguousarray(X.T), Y.ravel()
+        return _rows(X), Y.ravel()
 
     X_tiny, Y_tiny, tiny_layers = _warm_up(w, np.dtype(spec["dtype"]))
     X_tiny, y_tiny = as_rows(X_tiny, Y_tiny)
@@ -462,7 +475,7 @@ def _train_sklearn(spec, data):
         **timer.as_dict(),
         "final_cost": float(clf.loss_curve_[-1]),
         "epochs_run": int(clf.n_iter_),
-        **_scores(lambda X: clf.predict(np.ascontiguousarray(X.T)), data),
+        **_scores(lambda X: clf.predict(_rows(X)), data),
         "compute_dtype": str(clf.coefs_[0].dtype),
         "version": sklearn.__version__,
         "started_from_he": not clf.initial,
